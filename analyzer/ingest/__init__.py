@@ -1,0 +1,137 @@
+"""Ingest: turn a file into a :class:`~analyzer.types.Document`.
+
+:func:`read_document` checks the file (exists, not empty, a format we read, content matching its
+extension), picks the reader from :data:`READERS` and runs it in a worker process under a time limit, so
+that a hostile or broken file cannot hang the caller. Every refusal is an
+:class:`~analyzer.errors.InputError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from analyzer.errors import InputError
+from analyzer.ingest.isolate import run_with_time_limit
+from analyzer.types import Document
+
+DEFAULT_TIMEOUT = 120.0
+
+# extension -> (format name, module path of the reader, function name)
+READERS: dict[str, tuple[str, str, str]] = {
+    ".pdf": ("pdf", "analyzer.ingest.pdf", "read_pdf"),
+    ".docx": ("docx", "analyzer.ingest.docx", "read_docx"),
+    ".html": ("html", "analyzer.ingest.html", "read_html"),
+    ".htm": ("html", "analyzer.ingest.html", "read_html"),
+    ".xhtml": ("html", "analyzer.ingest.html", "read_html"),
+    ".txt": ("txt", "analyzer.ingest.text", "read_text"),
+    ".text": ("txt", "analyzer.ingest.text", "read_text"),
+    ".md": ("md", "analyzer.ingest.text", "read_text"),
+    ".markdown": ("md", "analyzer.ingest.text", "read_text"),
+}
+
+SUPPORTED = tuple(sorted(READERS))
+
+
+def detect_format(path: Path) -> str:
+    """Return the format name for ``path`` after checking that the file is usable and what it claims."""
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a document")
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise InputError(
+            path, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED)}"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "the file is empty")
+    fmt = READERS[suffix][0]
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    _check_magic(path, fmt, head)
+    return fmt
+
+
+def _check_magic(path: Path, fmt: str, head: bytes) -> None:
+    is_pdf = b"%PDF-" in head[:1024]
+    is_zip = head.startswith(b"PK\x03\x04")
+    if fmt == "pdf" and not is_pdf:
+        raise InputError(path, f"not a PDF: {_what_it_looks_like(head)}")
+    if fmt == "docx" and not is_zip:
+        raise InputError(path, f"not a DOCX (Word) file: {_what_it_looks_like(head)}")
+    if fmt in {"txt", "md", "html"} and (is_pdf or is_zip or b"\x00" in head):
+        raise InputError(path, f"not a text file: {_what_it_looks_like(head)}")
+
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "it is a PDF"),
+    (b"PK\x03\x04", "it is a zip archive (DOCX, XLSX or similar)"),
+    (b"\x89PNG", "it is a PNG image"),
+    (b"\xff\xd8\xff", "it is a JPEG image"),
+    (b"GIF8", "it is a GIF image"),
+    (b"II*\x00", "it is a TIFF image"),
+    (b"MM\x00*", "it is a TIFF image"),
+    (b"\xd0\xcf\x11\xe0", "it is an old Office (OLE) file such as .doc"),
+    (b"{\\rtf", "it is an RTF file"),
+)
+
+
+def _what_it_looks_like(head: bytes) -> str:
+    for magic, description in _SIGNATURES:
+        if head.startswith(magic):
+            return description
+    stripped = head.lstrip().lower()
+    if stripped.startswith((b"<!doctype html", b"<html")):
+        return "it is an HTML page"
+    if b"\x00" in head:
+        return "its content is binary of an unknown kind"
+    return "its content is plain text"
+
+
+def _reader(fmt_suffix: str) -> Callable[..., Document]:
+    import importlib
+
+    _, module, function = READERS[fmt_suffix]
+    return getattr(importlib.import_module(module), function)
+
+
+def read_document(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Document:
+    """Read one file into a ``Document``; raise ``InputError`` with a one-line reason on bad input.
+
+    ``timeout`` (seconds) bounds the parse, which then runs in a separate process; ``None`` parses in the
+    calling process.
+    """
+    path = Path(path)
+    fmt = detect_format(path)
+    reader = _reader(path.suffix.lower())
+    kwargs = {"password": password} if fmt == "pdf" else {}
+    if timeout is None:
+        return reader(path, **kwargs)
+    return run_with_time_limit(reader, path, timeout=timeout, **kwargs)
+
+
+def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
+    """Expand files and folders into the supported files they hold, in a stable order.
+
+    A folder with no supported document is an ``InputError``; a missing path is one too.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+            )
+            if not found:
+                raise InputError(path, f"the folder holds no documents ({', '.join(SUPPORTED)})")
+            yield from found
+        elif not path.exists():
+            raise InputError(path, "no such file or folder")
+        else:
+            yield path

@@ -1,0 +1,94 @@
+"""Assemble a :class:`~analyzer.types.Document` from per-page lines.
+
+Every reader produces, page by page, blocks of lines (each line with an optional box) and hands them to
+:func:`document_from_blocks`, which lays the text out once and records each line's offsets. The layout is
+fixed and documented because the segmenter relies on it: lines are separated by ``\\n``; blocks
+(paragraphs) and pages by a blank line (``\\n\\n``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.ingest.language import guess_language
+from analyzer.types import Box, Document, Line, Page
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """A line as a reader found it, before offsets are known."""
+
+    text: str
+    box: Box | None = None
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page as a reader found it: its size and its blocks of lines, in reading order."""
+
+    blocks: Sequence[Sequence[RawLine]]
+    width: float | None = None
+    height: float | None = None
+    ocr: bool = False
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_from_blocks(
+    path: Path,
+    pages: Iterable[RawPage],
+    *,
+    fmt: str,
+    title: str | None = None,
+    language: str | None = None,
+    warnings: Sequence[str] = (),
+) -> Document:
+    """Lay out the pages' text and return the finished ``Document``."""
+    parts: list[str] = []
+    offset = 0
+    built: list[Page] = []
+    for number, raw in enumerate(pages, start=1):
+        lines: list[Line] = []
+        for block_no, block in enumerate(raw.blocks):
+            texts = [line for line in block if line.text.strip()]
+            if not texts:
+                continue
+            if parts:
+                parts.append("\n\n")
+                offset += 2
+            for i, raw_line in enumerate(texts):
+                if i:
+                    parts.append("\n")
+                    offset += 1
+                text = raw_line.text
+                lines.append(Line(text, offset, offset + len(text), number, block_no, raw_line.box))
+                parts.append(text)
+                offset += len(text)
+        built.append(Page(number, raw.width, raw.height, tuple(lines), raw.ocr))
+    text = "".join(parts)
+    return Document(
+        doc_id=sha256_of(path),
+        path=str(path),
+        title=title or _first_line(text) or path.stem,
+        format=fmt,
+        language=language or guess_language(text),
+        pages=tuple(built),
+        text=text,
+        warnings=tuple(warnings),
+    )
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if len(line.strip()) > 3:
+            return line.strip()[:200]
+    return ""

@@ -1,0 +1,47 @@
+"""A small language guesser for the region's languages.
+
+Script decides first (Thai, Khmer, Lao, Myanmar); Latin-script text is scored against short lists of
+frequent function words kept in :data:`STOPWORDS`. Vietnamese is also recognised by its diacritics. It is
+meant to pre-fill a form and pick OCR languages, not to be a general identifier.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# ISO 639-1 code -> Unicode range of its script.
+SCRIPTS: dict[str, tuple[int, int]] = {
+    "th": (0x0E00, 0x0E7F),
+    "lo": (0x0E80, 0x0EFF),
+    "my": (0x1000, 0x109F),
+    "km": (0x1780, 0x17FF),
+}
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to in shall be or any by for is that with as this person such".split()),
+    "id": frozenset("yang dan dalam dengan untuk atau pada dari ini oleh sebagaimana dimaksud adalah".split()),
+    "ms": frozenset("yang dan dalam dengan untuk atau pada dari ini oleh seksyen mana-mana hendaklah".split()),
+    "tl": frozenset("ang ng mga sa na at ay para kung hindi ito siya".split()),
+    "vi": frozenset("và của các là có được trong cho người không này những".split()),
+}
+
+_VIETNAMESE_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+
+def guess_language(text: str, *, sample: int = 20000) -> str:
+    """Return an ISO 639-1 code for ``text``, or ``"und"`` when there is too little to tell."""
+    text = text[:sample]
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 20:
+        return "und"
+    for code, (low, high) in SCRIPTS.items():
+        if sum(low <= ord(ch) <= high for ch in letters) > 0.3 * len(letters):
+            return code
+    if len(_VIETNAMESE_MARKS.findall(text)) > 0.03 * len(letters):
+        return "vi"
+    words = Counter(word.lower() for word in _WORD.findall(text))
+    scores = {code: sum(words[w] for w in vocab) for code, vocab in STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else "und"
