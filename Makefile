@@ -1,0 +1,32 @@
+# Set-up, tests and the demo. `make run` and `make test` set up on their own when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint format clean
+
+setup: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/dnh segment examples/shelter-sop-sample.txt --format table
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check analyzer tests
+	$(BIN)/ruff format --check analyzer tests
+
+format: setup
+	$(BIN)/ruff format analyzer tests
+	$(BIN)/ruff check --fix analyzer tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,96 @@
+"""The ``dnh`` command line. Thin: it parses options, calls library functions and prints.
+
+Bad input (see :class:`~analyzer.errors.InputError`) ends the command with exit status 2 and one line
+on stderr, ``dnh: <file>: <reason>``; nothing else prints a traceback to the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from analyzer import __version__
+from analyzer.errors import InputError
+
+app = typer.Typer(
+    name="dnh",
+    help="Do No Harm Policy Analyzer: find counter-trafficking provisions that harm victims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class SegmentFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and exit with the bad-input status."""
+    typer.echo(f"dnh: {' '.join(message.split())}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dnh {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Do No Harm Policy Analyzer."""
+
+
+@app.command()
+def segment(
+    paths: list[Path] = typer.Argument(..., help="Documents (PDF, DOCX, HTML, TXT, MD) or folders."),
+    fmt: SegmentFormat = typer.Option(SegmentFormat.jsonl, "--format", "-f", help="Output format."),
+    password: str = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Split documents into clauses by their own numbering and print them."""
+    from analyzer.ingest import iter_documents, read_document
+    from analyzer.segment import segment as segment_document
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        for path in iter_documents(paths):
+            document = read_document(path, password=password, timeout=timeout)
+            clauses = segment_document(document)
+            for warning in document.warnings:
+                typer.echo(f"dnh: {path}: warning: {warning}", err=True)
+            if fmt is SegmentFormat.jsonl:
+                for clause in clauses:
+                    record = {"document": str(path), **clause.to_dict()}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                out.write(_table(path, clauses))
+    except InputError as error:
+        fail(str(error))
+    finally:
+        if output:
+            out.close()
+
+
+def _table(path: Path, clauses) -> str:
+    rows = [f"{path}: {len(clauses)} clauses", f"{'number':<14} {'pages':<7} text"]
+    for clause in clauses:
+        pages = ",".join(map(str, clause.pages))
+        text = " ".join(clause.text[len(clause.lead_in) :].split())
+        rows.append(f"{clause.number[:14]:<14} {pages[:7]:<7} {text[:100]}")
+    return "\n".join(rows) + "\n\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,264 @@
+"""Read Word (.docx) files into a :class:`~analyzer.types.Document`.
+
+This module owns the DOCX reading: a crude zip-bomb check before anything is parsed, the walk over the
+body's paragraphs and tables in document order (headers, footers, footnotes and text boxes are not read),
+and automatic list numbering rendered as the visible label Word shows ("1. ", "(a) ", "(ii) ", "• ").
+
+Numbering follows Word: counters belong to the abstract numbering definition, so lists that share one
+continue each other unless their ``w:num`` restarts a level with ``w:startOverride``; advancing a level
+resets the deeper ones. Each paragraph is one block of one line; each table row is one line with its cells
+joined by `` | ``. The whole document is one page.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+
+from analyzer.errors import InputError
+from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
+from analyzer.ingest.html import roman_numeral
+from analyzer.ingest.text import clean_text
+from analyzer.types import Document
+
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_CHECK_BYTES = 10 * 1024 * 1024
+MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+# Subtrees of a paragraph whose text is not the paragraph's own visible text.
+SKIPPED = frozenset({qn(f"w:{t}") for t in ("pPr", "rPr", "del", "moveFrom", "drawing", "pict", "object")})
+SKIPPED |= {MC_ALTERNATE}
+# run content -> the text it shows
+RUN_TEXT = {qn("w:tab"): " ", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHyphen"): "-"}
+
+
+def _word_letters(n: int) -> str:
+    """Word's letter numbering: a..z, then aa..zz, aaa.. (not a spreadsheet's aa, ab, ...)."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+
+
+# w:numFmt -> how a counter value is written
+FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": lambda n: _word_letters(n),
+    "upperLetter": lambda n: _word_letters(n).upper(),
+    "lowerRoman": roman_numeral,
+    "upperRoman": lambda n: roman_numeral(n).upper(),
+    "bullet": lambda n: "•",
+    "none": lambda n: "",
+}
+_PLACEHOLDER = re.compile(r"%([1-9])")
+_SPACES = re.compile(r"\s+")
+
+
+def _val(element, path: str, default: str | None = None) -> str | None:
+    """The ``w:val`` of the element at ``path`` ("w:pPr/w:numPr/w:numId") under ``element``."""
+    found = None if element is None else element.find("/".join(qn(part) for part in path.split("/")))
+    return default if found is None else found.get(qn("w:val"), default)
+
+
+def _children(element, tag: str) -> list:
+    return [] if element is None else list(element.iterfind(qn(f"w:{tag}")))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a list definition: its number format, label template and start value."""
+
+    fmt: str
+    text: str
+    start: int
+    suffix: str
+    legal: bool
+
+
+def _levels(parent) -> dict[int, Level]:
+    return {
+        int(lvl.get(qn("w:ilvl"), "0")): Level(
+            fmt=_val(lvl, "w:numFmt", "decimal"),
+            text=_val(lvl, "w:lvlText", ""),
+            start=int(_val(lvl, "w:start", "0") or 0),
+            suffix=_val(lvl, "w:suff", "tab"),
+            legal=lvl.find(qn("w:isLgl")) is not None,
+        )
+        for lvl in _children(parent, "lvl")
+    }
+
+
+class Numbering:
+    """Renders the list label of each paragraph; call :meth:`label` in document order."""
+
+    def __init__(self, numbering, styles) -> None:
+        self.abstract = {
+            a.get(qn("w:abstractNumId")): _levels(a) for a in _children(numbering, "abstractNum")
+        }
+        self.nums: dict[str, tuple[str | None, dict[int, int], dict[int, Level]]] = {}
+        for num in _children(numbering, "num"):
+            starts, levels = {}, {}
+            for override in _children(num, "lvlOverride"):
+                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                if (start := _val(override, "w:startOverride")) is not None:
+                    starts[ilvl] = int(start)
+                levels.update(_levels(override))
+            self.nums[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId"), starts, levels)
+        self.styles = {
+            s.get(qn("w:styleId")): tuple(_val(s, f) for f in ("w:pPr/w:numPr/w:numId", "w:pPr/w:numPr/w:ilvl", "w:basedOn"))
+            for s in _children(styles, "style")
+        }  # fmt: skip
+        self.counters: dict[str | None, dict[int, int]] = {}
+        self.used: set[str] = set()
+
+    def _style_numbering(self, style_id: str | None) -> tuple[str | None, str | None]:
+        seen: set[str] = set()
+        while style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            num_id, ilvl, based_on = self.styles[style_id]
+            if num_id is not None:
+                return num_id, ilvl
+            style_id = based_on
+        return None, None
+
+    def label(self, paragraph, style_id: str | None) -> str:
+        """The label Word shows before ``paragraph`` ("1. ", "(a) ", "• "), or ""; advances the counters."""
+        style_num, style_ilvl = self._style_numbering(style_id)
+        num_id = _val(paragraph, "w:pPr/w:numPr/w:numId", style_num)
+        ilvl = int(_val(paragraph, "w:pPr/w:numPr/w:ilvl", style_ilvl) or 0)
+        if num_id not in self.nums:
+            return ""  # includes numId 0, which switches numbering off
+        abstract_id, starts, overrides = self.nums[num_id]
+        levels = {**self.abstract.get(abstract_id, {}), **overrides}
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for level, value in sorted(starts.items(), reverse=True):
+                _reset_below(counters, level)
+                counters[level] = value - 1
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else levels[ilvl].start
+        _reset_below(counters, ilvl)
+        current = levels[ilvl]
+
+        def render(match: re.Match[str]) -> str:
+            level = levels.get(int(match.group(1)) - 1)
+            if level is None:
+                return ""
+            fmt = "decimal" if current.legal and level.fmt != "bullet" else level.fmt
+            return FORMATS.get(fmt, str)(counters.get(int(match.group(1)) - 1, level.start))
+
+        text = "•" if current.fmt == "bullet" else _PLACEHOLDER.sub(render, current.text).strip()
+        return f"{text} " if text and current.suffix != "nothing" else text
+
+
+def _reset_below(counters: dict[int, int], level: int) -> None:
+    for deeper in [k for k in counters if k > level]:
+        del counters[deeper]
+
+
+def paragraph_text(element) -> str:
+    """The visible text of a ``w:p`` (or any run container), without deleted text or drawings."""
+    parts: list[str] = []
+    for child in element:
+        if child.tag in SKIPPED:
+            continue
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag in RUN_TEXT:
+            parts.append(RUN_TEXT[child.tag])
+        elif len(child):
+            parts.append(paragraph_text(child))
+    return "".join(parts)
+
+
+class _Body:
+    """Walks the body in document order and collects one line per paragraph and per table row."""
+
+    def __init__(self, numbering: Numbering, style_names: dict[str, str], default_style: str | None) -> None:
+        self.numbering, self.style_names, self.default_style = numbering, style_names, default_style
+        self.blocks: list[list[str]] = []
+        self.heading: str | None = None
+
+    def walk(self, container) -> None:
+        for child in container:
+            if child.tag == qn("w:p"):
+                self.blocks.append([self.paragraph(child)])
+            elif child.tag == qn("w:tbl"):
+                self.blocks.append(self.rows(child))
+            elif child.tag in {qn("w:sdt"), qn("w:customXml"), qn("w:sdtContent")}:
+                self.walk(child)
+
+    def paragraph(self, p) -> str:
+        style_id = _val(p, "w:pPr/w:pStyle", self.default_style)
+        text = _tidy(paragraph_text(p))
+        name = self.style_names.get(style_id or "", "").lower()
+        if self.heading is None and text and name.startswith(("heading", "title")):
+            self.heading = text
+        label = self.numbering.label(p, style_id)
+        return label + text if text else ""
+
+    def rows(self, tbl) -> list[str]:
+        """One line per row, cells joined by " | "; a table nested in a cell becomes "row; row"."""
+        return [
+            " | ".join(c for c in map(self.cell, _children(tr, "tc")) if c) for tr in _children(tbl, "tr")
+        ]
+
+    def cell(self, tc) -> str:
+        readers = {qn("w:p"): self.paragraph, qn("w:tbl"): lambda tbl: "; ".join(self.rows(tbl))}
+        return _tidy(" ".join(readers[child.tag](child) for child in tc if child.tag in readers))
+
+
+def _tidy(text: str) -> str:
+    return _SPACES.sub(" ", clean_text(text)).strip()
+
+
+def check_archive(path: Path) -> None:
+    """Refuse files that are not zip archives holding ``word/document.xml``, and likely zip bombs."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as exc:
+        raise InputError(path, f"not a valid DOCX file ({_one_line(exc)})") from exc
+    if "word/document.xml" not in {m.filename for m in members}:
+        raise InputError(path, "not a valid DOCX file (no word/document.xml inside the archive)")
+    total = sum(m.file_size for m in members)
+    if total > MAX_TOTAL_BYTES:
+        raise InputError(path, f"refused: the DOCX would unpack to {total // 2**20} MB (limit 200 MB)")
+    for m in members:
+        if m.file_size > RATIO_CHECK_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise InputError(path, f"refused: {m.filename} is compressed more than {MAX_RATIO}:1 (zip bomb?)")
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def read_docx(path: Path) -> Document:
+    """Read a .docx file; raise ``InputError`` for broken, suspicious or empty files."""
+    path = Path(path)
+    check_archive(path)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx, zipfile and lxml each raise their own errors
+        raise InputError(path, f"not a valid DOCX file ({_one_line(exc)})") from exc
+    try:
+        numbering_xml = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        numbering_xml = None
+    styles = _children(document.styles.element, "style")
+    names = {s.get(qn("w:styleId")): _val(s, "w:name", "") for s in styles}
+    defaults = [s.get(qn("w:styleId")) for s in styles if s.get(qn("w:default")) in {"1", "true", "on"}
+                and s.get(qn("w:type")) == "paragraph"]  # fmt: skip
+    body = _Body(Numbering(numbering_xml, document.styles.element), names, (defaults or [None])[0])
+    body.walk(document.element.body)
+    if not any(line for block in body.blocks for line in block):
+        raise InputError(path, "no readable text: the document body is empty")
+    title = (document.core_properties.title or "").strip() or body.heading
+    page = RawPage([[RawLine(line) for line in block] for block in body.blocks])
+    return document_from_blocks(path, [page], fmt="docx", title=title)

@@ -1,0 +1,224 @@
+"""Page layout as pure functions: words → rows → line fragments → columns → blocks.
+
+The PDF reader extracts words with their boxes and hands them here. Functions are named for what they
+return and take plain data, so they can be tested without a PDF:
+
+- :func:`words_to_rows` groups words whose vertical extents overlap into rows;
+- :func:`rows_to_fragments` splits a row at wide horizontal gaps (a column gutter, a table cell);
+- :func:`find_gutter` finds the gutter of a two-column page, :func:`fragments_in_reading_order` reads
+  the left column before the right one between full-width lines;
+- :func:`fragments_to_blocks` starts a new block at a wide vertical gap or a column change;
+- :func:`running_line_indexes` finds headers, footers and page numbers that repeat across pages;
+- :func:`repair_hyphenation` joins words broken across lines.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Fragment:
+    """A run of words on one row, with the union of their boxes."""
+
+    words: list[dict]
+    x0: float = field(init=False)
+    x1: float = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.x0 = min(w["x0"] for w in self.words)
+        self.x1 = max(w["x1"] for w in self.words)
+        self.top = min(w["top"] for w in self.words)
+        self.bottom = max(w["bottom"] for w in self.words)
+        self.text = " ".join(w["text"] for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
+    """Group words into rows: a word joins a row when it overlaps the row vertically by half its height."""
+    rows: list[list[dict]] = []
+    bounds: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        height = max(word["bottom"] - word["top"], 0.1)
+        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            top, bottom = bounds[index]
+            overlap = min(bottom, word["bottom"]) - max(top, word["top"])
+            if overlap >= 0.5 * min(height, bottom - top):
+                rows[index].append(word)
+                bounds[index] = (min(top, word["top"]), max(bottom, word["bottom"]))
+                break
+        else:
+            rows.append([word])
+            bounds.append((word["top"], word["bottom"]))
+    return [sorted(row, key=lambda w: w["x0"]) for row in rows]
+
+
+def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8) -> list[Fragment]:
+    """Split each row where the gap between two words exceeds ``gap_factor`` × the row's text height
+    (at least 12 pt), or where the font size changes sharply (a menu drawn over a heading)."""
+    fragments: list[Fragment] = []
+    for row in rows:
+        height = statistics.median(w["bottom"] - w["top"] for w in row)
+        limit = max(gap_factor * height, 12.0)
+        current = [row[0]]
+        for word in row[1:]:
+            gap = word["x0"] - current[-1]["x1"]
+            if gap > limit or _size_jump(current[-1], word):
+                fragments.append(Fragment(current))
+                current = [word]
+            else:
+                current.append(word)
+        fragments.append(Fragment(current))
+    return fragments
+
+
+def _size_jump(a: dict, b: dict) -> bool:
+    sa, sb = a.get("size"), b.get("size")
+    return bool(sa and sb) and max(sa, sb) > 1.25 * min(sa, sb)
+
+
+def find_gutter(fragments: Sequence[Fragment], *, page_width: float) -> float | None:
+    """Return the x of the gutter of a two-column page, or ``None`` for a single-column page.
+
+    A gutter is evidenced by rows split into exactly two wide fragments whose gap lines up with the
+    other rows' gaps; narrow label columns ("Menimbang :") do not count.
+    """
+    by_row: dict[float, list[Fragment]] = {}
+    for fragment in fragments:
+        by_row.setdefault(round(fragment.top), []).append(fragment)
+    gaps: list[tuple[float, float]] = []
+    for row in by_row.values():
+        if len(row) != 2:
+            continue
+        left, right = sorted(row, key=lambda f: f.x0)
+        wide = 0.25 * page_width
+        if left.x1 - left.x0 > wide and right.x1 - right.x0 > wide:
+            gaps.append((left.x1, right.x0))
+    if len(gaps) < 3:
+        return None
+    middles = sorted((a + b) / 2 for a, b in gaps)
+    centre = statistics.median(middles)
+    agreeing = [g for g in gaps if g[0] <= centre <= g[1]]
+    if len(agreeing) < max(3, 0.6 * len(gaps)):
+        return None
+    return (max(a for a, _ in agreeing) + min(b for _, b in agreeing)) / 2
+
+
+def fragments_in_reading_order(fragments: Sequence[Fragment], gutter: float | None) -> list[Fragment]:
+    """Order fragments top to bottom; on a two-column page, the left column before the right one
+    within each band between full-width fragments."""
+    ordered = sorted(fragments, key=lambda f: (f.top, f.x0))
+    if gutter is None:
+        return ordered
+    result: list[Fragment] = []
+    left: list[Fragment] = []
+    right: list[Fragment] = []
+    for fragment in ordered:
+        if fragment.x0 < gutter < fragment.x1:
+            result += left + right + [fragment]
+            left, right = [], []
+        elif fragment.x1 <= gutter:
+            left.append(fragment)
+        else:
+            right.append(fragment)
+    return result + left + right
+
+
+def fragments_to_blocks(fragments: Sequence[Fragment], *, gap_factor: float = 0.9) -> list[list[Fragment]]:
+    """Split fragments (in reading order) into blocks at a vertical gap wider than ``gap_factor`` × the
+    median line height, or where reading jumps up the page (a new column)."""
+    if not fragments:
+        return []
+    height = statistics.median(f.height for f in fragments) or 1.0
+    blocks: list[list[Fragment]] = [[fragments[0]]]
+    for previous, fragment in zip(fragments, fragments[1:], strict=False):
+        gap = fragment.top - previous.bottom
+        if gap > gap_factor * height or gap < -height:
+            blocks.append([fragment])
+        else:
+            blocks[-1].append(fragment)
+    return blocks
+
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:(?:page|halaman|hal\.|trang|หน้า)\s*)?[\divxlcdm๐-๙]{1,4}"
+    r"(?:\s*(?:of|/|dari)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+
+
+def running_key(text: str) -> str:
+    """A line's identity for repetition: case, spacing and digits ignored ("D okumen" = "Dokumen")."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text))
+
+
+def running_line_indexes(pages: Sequence[Sequence[str]], *, margin: int = 4) -> list[set[int]]:
+    """Return, for each page, the indexes of its lines that are running headers, footers or page numbers.
+
+    Only the first and last ``margin`` lines of a page are candidates. A candidate is removed when the same
+    line (by :func:`running_key`) is a candidate on at least half of the pages (and on two or more), or
+    when it is a bare page number.
+    """
+    def candidates(lines: Sequence[str]) -> list[int]:
+        head = range(min(margin, len(lines)))
+        tail = range(max(len(lines) - margin, 0), len(lines))
+        return sorted(set(head) | set(tail))
+
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({running_key(lines[i]) for i in candidates(lines)})
+    needed = max(2, (len(pages) + 1) // 2)
+    removed: list[set[int]] = []
+    for lines in pages:
+        drop = set()
+        for i in candidates(lines):
+            key = running_key(lines[i])
+            if (counts[key] >= needed and len(key) > 1) or is_page_number(lines[i]):
+                drop.add(i)
+        removed.append(drop)
+    return removed
+
+
+def remove_running_lines(pages: Sequence[Sequence[str]], *, margin: int = 4) -> list[list[str]]:
+    """Return the pages without their running headers, footers and page numbers."""
+    drops = running_line_indexes(pages, margin=margin)
+    return [[line for i, line in enumerate(lines) if i not in drop] for lines, drop in zip(pages, drops, strict=True)]
+
+
+_BROKEN = re.compile(r"(\w+)-$")
+_NEXT_WORD = re.compile(r"^(\w+)([^\s]*)\s*(.*)$", re.UNICODE)
+
+
+def repair_hyphenation(lines: list[str], *, keep: set[str] = frozenset()) -> list[str]:
+    """Join words hyphenated across consecutive lines of one block.
+
+    "protec-" + "tion of ..." gives "protection" + "of ..."; before a capital letter the hyphen stays
+    ("Undang-" + "Undang Nomor" gives "Undang-Undang" + "Nomor"), and so it does when the hyphenated form
+    is in ``keep`` (compounds the document writes with a hyphen elsewhere).
+    """
+    lines = list(lines)
+    for i in range(len(lines) - 1):
+        broken = _BROKEN.search(lines[i])
+        following = _NEXT_WORD.match(lines[i + 1])
+        if not broken or not following:
+            continue
+        head, tail, rest = broken.group(1), following.group(1) + following.group(2), following.group(3)
+        compound = f"{head}-{following.group(1)}".lower()
+        joined = f"{head}-{tail}" if tail[0].isupper() or compound in keep else head + tail
+        lines[i] = lines[i][: broken.start()] + joined
+        lines[i + 1] = rest
+    return lines
