@@ -31,8 +31,9 @@ MAX_RATIO = 200
 RATIO_CHECK_BYTES = 10 * 1024 * 1024
 MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 # Subtrees of a paragraph whose text is not the paragraph's own visible text.
-SKIPPED = frozenset({qn(f"w:{t}") for t in ("pPr", "rPr", "del", "moveFrom", "drawing", "pict", "object")})
-SKIPPED |= {MC_ALTERNATE}
+SKIPPED = frozenset(
+    {MC_ALTERNATE, *(qn(f"w:{t}") for t in ("pPr", "rPr", "del", "moveFrom", "drawing", "pict", "object"))}
+)
 # run content -> the text it shows
 RUN_TEXT = {qn("w:tab"): " ", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHyphen"): "-"}
 
@@ -107,10 +108,18 @@ class Numbering:
                     starts[ilvl] = int(start)
                 levels.update(_levels(override))
             self.nums[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId"), starts, levels)
+        styles = _children(styles, "style")
         self.styles = {
             s.get(qn("w:styleId")): tuple(_val(s, f) for f in ("w:pPr/w:numPr/w:numId", "w:pPr/w:numPr/w:ilvl", "w:basedOn"))
-            for s in _children(styles, "style")
+            for s in styles
         }  # fmt: skip
+        self.style_names = {s.get(qn("w:styleId")): (_val(s, "w:name") or "").lower() for s in styles}
+        defaults = [
+            s
+            for s in styles
+            if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in {"1", "true"}
+        ]
+        self.default_style = defaults[0].get(qn("w:styleId")) if defaults else None
         self.counters: dict[str | None, dict[int, int]] = {}
         self.used: set[str] = set()
 
@@ -179,8 +188,8 @@ def paragraph_text(element) -> str:
 class _Body:
     """Walks the body in document order and collects one line per paragraph and per table row."""
 
-    def __init__(self, numbering: Numbering, style_names: dict[str, str], default_style: str | None) -> None:
-        self.numbering, self.style_names, self.default_style = numbering, style_names, default_style
+    def __init__(self, numbering: Numbering) -> None:
+        self.numbering = numbering
         self.blocks: list[list[str]] = []
         self.heading: str | None = None
 
@@ -194,9 +203,9 @@ class _Body:
                 self.walk(child)
 
     def paragraph(self, p) -> str:
-        style_id = _val(p, "w:pPr/w:pStyle", self.default_style)
+        style_id = _val(p, "w:pPr/w:pStyle", self.numbering.default_style)
         text = _tidy(paragraph_text(p))
-        name = self.style_names.get(style_id or "", "").lower()
+        name = self.numbering.style_names.get(style_id, "")
         if self.heading is None and text and name.startswith(("heading", "title")):
             self.heading = text
         label = self.numbering.label(p, style_id)
@@ -228,7 +237,8 @@ def check_archive(path: Path) -> None:
         raise InputError(path, "not a valid DOCX file (no word/document.xml inside the archive)")
     total = sum(m.file_size for m in members)
     if total > MAX_TOTAL_BYTES:
-        raise InputError(path, f"refused: the DOCX would unpack to {total // 2**20} MB (limit 200 MB)")
+        limit = MAX_TOTAL_BYTES // 2**20
+        raise InputError(path, f"refused: the DOCX would unpack to {total // 2**20} MB (limit {limit} MB)")
     for m in members:
         if m.file_size > RATIO_CHECK_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise InputError(path, f"refused: {m.filename} is compressed more than {MAX_RATIO}:1 (zip bomb?)")
@@ -251,11 +261,7 @@ def read_docx(path: Path) -> Document:
         numbering_xml = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
         numbering_xml = None
-    styles = _children(document.styles.element, "style")
-    names = {s.get(qn("w:styleId")): _val(s, "w:name", "") for s in styles}
-    defaults = [s.get(qn("w:styleId")) for s in styles if s.get(qn("w:default")) in {"1", "true", "on"}
-                and s.get(qn("w:type")) == "paragraph"]  # fmt: skip
-    body = _Body(Numbering(numbering_xml, document.styles.element), names, (defaults or [None])[0])
+    body = _Body(Numbering(numbering_xml, document.styles.element))
     body.walk(document.element.body)
     if not any(line for block in body.blocks for line in block):
         raise InputError(path, "no readable text: the document body is empty")

@@ -38,10 +38,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_KEY = re.compile(r"^[^\W\d_][\w .'/-]{0,60}:(?:\s|$)")
 _PAGE_RULE = re.compile(r"^ {0,3}-{3,}\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_DROPPED_LINE = re.compile(
-    r"^ {0,3}(?:(?:\*\s*){3,}|(?:_\s*){3,}|={3,}|\[[^\]]+\]:\s+\S+.*"
-    r"|\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?)\s*$"
-)
+_DROPPED_LINE = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:_\s*){3,}|={3,}|\[[^\]]+\]:\s+\S+.*)\s*$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -50,6 +48,7 @@ _CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"</?(?:br|p|div|span|b|i|u|em|strong|sup|sub|a|font|center|small)\b[^<>]*>", re.I), ""),
     (re.compile(r"^( {0,3})(?:> ?)+", re.M), r"\1"),
+    (re.compile(r"^\s*\|\s*(.*?)\s*\|\s*$", re.M), r"\1"),
     (re.compile(r"^( {0,3})[*+][ \t]+", re.M), r"\1• "),
     (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),
     (re.compile(r"\[([^\]]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),
@@ -167,6 +166,8 @@ def markdown_pages(text: str) -> tuple[list[list[list[str]]], str | None]:
             elif fence is not None or opening:
                 close(verbatim=fence is not None)
                 fence = None if fence is not None else opening.group(1)
+            elif _TABLE_RULE.match(line):
+                continue
             elif _PAGE_RULE.match(line):
                 close()
                 pages.append([])

@@ -23,7 +23,8 @@ from analyzer.segment.markers import (
 )
 from analyzer.types import Document, Line
 
-LEAD_IN_END = re.compile(r"(?:[:—–-]|[^.;!?。\s)\]\"'”])\s*$")
+LEAD_IN_END = re.compile(r"(?:[:—–-]\.?|[^.;!?。\s)\]\"'”])\s*$")
+UPPERCASE_TITLE = re.compile(r"^[^a-z]{3,100}$")
 TERMINAL = re.compile(r"[.;:!?。]\s*$")
 INLINE_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.]{1,90}?)\s*(?:\.\s*[-–—]|\s[-–—]\s|[.:]\s*$)")
 MAX_BOTTOM_JUMP = 5
@@ -67,23 +68,19 @@ def raw_clauses(doc: Document) -> list[RawClause]:
     """The clauses of ``doc`` as offsets, numbers, heading paths, lead-ins and divisions."""
     patterns = load_patterns()
     lines = doc.lines
-    sections = sum(1 for line in lines if match_section(doc.text, line.start))
+    contents = _contents_lines(lines)
+    sections = sum(1 for i, line in enumerate(lines) if i not in contents and match_section(doc.text, line.start))
     state = _State(doc, lines, sections >= 2, "preamble")
     skip_until = -1
-    in_contents = False
     for i, line in enumerate(lines):
         if i <= skip_until:
             continue
-        text = line.text
-        if in_contents:
-            if patterns.body_start.match(text):
-                in_contents = False
-            else:
-                continue
-        if patterns.contents_heading.match(text):
+        if i in contents:
             _close(state)
-            in_contents = True
             continue
+        text = line.text
+        if state.division == "preamble" and patterns.body_start.match(text):
+            state.division = "body"
         if patterns.explanation_start.match(text):
             _close(state)
             state.division, state.stack, state.containers = "explanation", [], {}
@@ -101,6 +98,21 @@ def raw_clauses(doc: Document) -> list[RawClause]:
         _extend(state, line)
     _close(state)
     return state.clauses
+
+
+def _contents_lines(lines: tuple[Line, ...]) -> set[int]:
+    """Indexes of the lines of tables of contents: from their heading to the enacting formula."""
+    patterns = load_patterns()
+    found: set[int] = set()
+    inside = False
+    for i, line in enumerate(lines):
+        if patterns.contents_heading.match(line.text):
+            inside = True
+        elif inside and patterns.body_start.match(line.text):
+            inside = False
+        if inside:
+            found.add(i)
+    return found
 
 
 def _heading_path(state: _State) -> tuple[str, ...]:
@@ -138,16 +150,20 @@ def _open_container(state: _State, i: int, marker: Marker) -> int:
     for j in range(i + 1, min(i + 4, len(lines))):
         nxt = lines[j]
         same_block = nxt.page == lines[i].page and nxt.block == lines[i].block
-        if not same_block or match_section(state.doc.text, nxt.start) or match_items(state.doc.text, nxt.start):
+        if not (same_block or UPPERCASE_TITLE.match(nxt.text.strip())):
+            break
+        if match_section(state.doc.text, nxt.start) or match_items(state.doc.text, nxt.start):
+            break
+        if match_container(state.doc.text, nxt.start):
             break
         parts.append(nxt.text.strip())
         last = j
-    if marker.title:
-        parts = parts[:1] + parts[1:]
     level = marker.rule.level
     state.containers = {k: v for k, v in state.containers.items() if k < level}
     state.containers[level] = " ".join(parts)
-    state.stack, state.section_label = [], ""
+    # Sections numbered without a keyword ("6.") run on across Parts: keep that level's count.
+    state.stack = [] if state.keyword_mode else state.stack[:1]
+    state.section_label = ""
     return last
 
 
@@ -166,8 +182,10 @@ def _is_title_line(state: _State, i: int) -> bool:
     nxt = lines[i + 1].start
     if match_section(state.doc.text, nxt):
         return True
-    bottom = state.stack[0].marker.rule.name if state.stack and not state.keyword_mode else None
-    return any(m.rule.name == bottom for m in match_items(state.doc.text, nxt))
+    if state.keyword_mode:
+        return False
+    chosen = _accept(state, match_items(state.doc.text, nxt))
+    return chosen is not None and chosen[0] == 0
 
 
 def _try_section(state: _State, line: Line) -> bool:
@@ -181,7 +199,7 @@ def _try_section(state: _State, line: Line) -> bool:
     state.last_section = value
     if state.division == "preamble":
         state.division = "body"
-    keyword = re.sub(r"\s+", " ", state.doc.text[line.start : marker.end]).strip()
+    keyword = re.sub(r"\s+", " ", state.doc.text[line.start : marker.start + len(marker.num)]).strip()
     rest = state.doc.text[marker.end : line.end]
     inline = INLINE_TITLE.match(rest)
     title = state.pending_title or (inline.group("title") if inline else "")
@@ -243,6 +261,8 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
     if chosen is None:
         return False
     depth, marker = chosen
+    if depth == 0 and not state.keyword_mode and state.division == "preamble":
+        state.division = "body"
     bullets = state.stack[depth].bullets + 1 if depth < len(state.stack) else 1
     if state.open_clause is not None and pos > line.start:
         state.clauses[state.open_clause].end = pos
