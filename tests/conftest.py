@@ -26,3 +26,46 @@ def fixture_path(name: str) -> Path:
 def shared_fixture():
     """The :func:`fixture_path` function, for tests that would rather not import from conftest."""
     return fixture_path
+
+
+# --- generated PDFs (tests/pdfgen.py), written once per test session -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def structured_pdf(tmp_path_factory) -> Path:
+    """A one-column shelter SOP (pdfgen.DEFAULT_SECTIONS) with running header and "Page n of N" footer."""
+    import pdfgen
+
+    return pdfgen.make_structured_pdf(tmp_path_factory.mktemp("pdf") / "structured.pdf")
+
+
+@pytest.fixture(scope="session")
+def two_column_pdf(tmp_path_factory) -> Path:
+    """The same SOP set in two columns per page."""
+    import pdfgen
+
+    return pdfgen.make_structured_pdf(tmp_path_factory.mktemp("pdf") / "two-column.pdf", two_columns=True)
+
+
+@pytest.fixture(scope="session")
+def hyphenated_pdf(tmp_path_factory) -> Path:
+    """The same SOP in one column with words broken by a hyphen at line ends ("protec-" / "tion")."""
+    import pdfgen
+
+    return pdfgen.make_structured_pdf(tmp_path_factory.mktemp("pdf") / "hyphenated.pdf", hyphenate=True)
+
+
+@pytest.fixture(scope="session")
+def web_print_pdf(tmp_path_factory) -> Path:
+    """A statute as a browser prints it: date top right, site menu, then "Section 1. Title. ..."."""
+    import pdfgen
+
+    return pdfgen.make_web_print_pdf(tmp_path_factory.mktemp("pdf") / "web-print.pdf")
+
+
+@pytest.fixture(scope="session")
+def bad_inputs(tmp_path_factory) -> dict[str, Path]:
+    """One unusable input per case, keyed as in :func:`pdfgen.make_bad_inputs`."""
+    import pdfgen
+
+    return pdfgen.make_bad_inputs(tmp_path_factory.mktemp("bad-inputs"))

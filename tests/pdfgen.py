@@ -57,17 +57,32 @@ DEFAULT_SECTIONS: list[dict] = [
         "heading": "Section 2. Definitions",
         "paragraphs": ["In these procedures, unless the context otherwise requires:"],
         "items": [
-            ("(a)", '"case manager" means the registered social worker assigned to coordinate the care, '
-             "protection and reintegration of a resident;"),
-            ("(b)", '"child" means any person below eighteen years of age, and any person whose age is '
-             "uncertain but who appears to be below that age;"),
-            ("(c)", '"informed consent" means agreement given freely by a resident who has received, in a '
-             "language the resident understands, clear information about what is proposed, its purpose "
-             "and its consequences, and who knows that the agreement may be withdrawn at any time;"),
-            ("(d)", '"resident" means a person admitted to a shelter under Section 5, for as long as that '
-             "person stays in the shelter; and"),
-            ("(e)", '"shelter" means any facility that provides temporary accommodation and assistance to '
-             "victims of trafficking, whatever its name or the authority that runs it."),
+            (
+                "(a)",
+                '"case manager" means the registered social worker assigned to coordinate the care, '
+                "protection and reintegration of a resident;",
+            ),
+            (
+                "(b)",
+                '"child" means any person below eighteen years of age, and any person whose age is '
+                "uncertain but who appears to be below that age;",
+            ),
+            (
+                "(c)",
+                '"informed consent" means agreement given freely by a resident who has received, in a '
+                "language the resident understands, clear information about what is proposed, its purpose "
+                "and its consequences, and who knows that the agreement may be withdrawn at any time;",
+            ),
+            (
+                "(d)",
+                '"resident" means a person admitted to a shelter under Section 5, for as long as that '
+                "person stays in the shelter; and",
+            ),
+            (
+                "(e)",
+                '"shelter" means any facility that provides temporary accommodation and assistance to '
+                "victims of trafficking, whatever its name or the authority that runs it.",
+            ),
         ],
     },
     {
@@ -77,22 +92,40 @@ DEFAULT_SECTIONS: list[dict] = [
             "decisions concerning a resident."
         ],
         "items": [
-            ("3.1", "Non-punishment. No resident shall be detained, charged or penalised for unlawful acts "
-             "committed as a direct consequence of having been trafficked, including offences relating "
-             "to immigration, prostitution or the use of false documents."),
-            ("3.1.1", "The shelter shall not report a resident to the immigration authorities for the "
-             "purpose of removal while the resident is receiving assistance under these procedures."),
-            ("3.1.2", "Information obtained from a resident in the course of assistance shall not be used "
-             "as evidence against that resident."),
-            ("3.2", "Voluntariness. Admission to and stay in a shelter are voluntary. An adult resident may "
-             "leave the shelter at any time, and the shelter shall not hold a resident against his or "
-             "her will."),
-            ("3.3", "Best interests of the child. In all actions concerning a child, the best interests of "
-             "the child shall be a primary consideration, and the child shall be heard in accordance "
-             "with his or her age and maturity."),
-            ("3.4", "Non-discrimination. Assistance shall be provided without distinction as to sex, gender "
-             "identity, nationality, ethnicity, religion, disability, immigration status or the form of "
-             "exploitation suffered."),
+            (
+                "3.1",
+                "Non-punishment. No resident shall be detained, charged or penalised for unlawful acts "
+                "committed as a direct consequence of having been trafficked, including offences relating "
+                "to immigration, prostitution or the use of false documents.",
+            ),
+            (
+                "3.1.1",
+                "The shelter shall not report a resident to the immigration authorities for the "
+                "purpose of removal while the resident is receiving assistance under these procedures.",
+            ),
+            (
+                "3.1.2",
+                "Information obtained from a resident in the course of assistance shall not be used "
+                "as evidence against that resident.",
+            ),
+            (
+                "3.2",
+                "Voluntariness. Admission to and stay in a shelter are voluntary. An adult resident may "
+                "leave the shelter at any time, and the shelter shall not hold a resident against his or "
+                "her will.",
+            ),
+            (
+                "3.3",
+                "Best interests of the child. In all actions concerning a child, the best interests of "
+                "the child shall be a primary consideration, and the child shall be heard in accordance "
+                "with his or her age and maturity.",
+            ),
+            (
+                "3.4",
+                "Non-discrimination. Assistance shall be provided without distinction as to sex, gender "
+                "identity, nationality, ethnicity, religion, disability, immigration status or the form of "
+                "exploitation suffered.",
+            ),
         ],
     },
     {
@@ -107,10 +140,16 @@ DEFAULT_SECTIONS: list[dict] = [
         ],
         "items": [
             ("(a)", "meet the person in a private and safe setting, with an interpreter where needed;"),
-            ("(b)", "explain the services available, the rules of the shelter and the person's rights, "
-             "including the right to refuse any service; and"),
-            ("(c)", "assess immediate needs for medical care, food, clothing and safety, and arrange for "
-             "them without delay."),
+            (
+                "(b)",
+                "explain the services available, the rules of the shelter and the person's rights, "
+                "including the right to refuse any service; and",
+            ),
+            (
+                "(c)",
+                "assess immediate needs for medical care, food, clothing and safety, and arrange for "
+                "them without delay.",
+            ),
         ],
     },
     {
@@ -123,36 +162,63 @@ DEFAULT_SECTIONS: list[dict] = [
             "The shelter shall ensure that:",
         ],
         "items": [
-            ("(a)", "each resident receives, on admission, a written and oral explanation of the house "
-             "rules in a language he or she understands;"),
-            ("(b)", "the admission interview is conducted by a trained staff member of the sex preferred "
-             "by the resident, and that:"),
+            (
+                "(a)",
+                "each resident receives, on admission, a written and oral explanation of the house "
+                "rules in a language he or she understands;",
+            ),
+            (
+                "(b)",
+                "the admission interview is conducted by a trained staff member of the sex preferred "
+                "by the resident, and that:",
+            ),
             ("(i)", "questions are limited to what is necessary to provide care and ensure safety; and"),
-            ("(ii)", "the resident is not required to repeat an account of the exploitation already given "
-             "to another agency;"),
-            ("(c)", "personal belongings, including mobile telephones and identity documents, remain in "
-             "the possession of the resident, unless the resident asks the shelter to keep them in safe "
-             "custody; and"),
-            ("(d)", "a resident who is not admitted is referred to another service and is informed of the "
-             "reasons in writing."),
+            (
+                "(ii)",
+                "the resident is not required to repeat an account of the exploitation already given "
+                "to another agency;",
+            ),
+            (
+                "(c)",
+                "personal belongings, including mobile telephones and identity documents, remain in "
+                "the possession of the resident, unless the resident asks the shelter to keep them in safe "
+                "custody; and",
+            ),
+            (
+                "(d)",
+                "a resident who is not admitted is referred to another service and is informed of the "
+                "reasons in writing.",
+            ),
         ],
     },
     {
         "heading": "Section 6. Freedom of movement and communication",
         "paragraphs": [],
         "items": [
-            ("6.1", "Adult residents may come and go from the shelter in accordance with reasonable house "
-             "rules on meal times and night-time security. Such rules shall be posted in a visible place "
-             "and applied equally to all residents."),
-            ("6.2", "Where a specific and serious threat to the safety of a resident has been identified, "
-             "the shelter manager may recommend that the resident remain on the premises or travel with "
-             "an escort. The recommendation shall be explained to the resident, recorded in the care "
-             "plan and reviewed at least every seven days."),
-            ("6.3", "Residents shall not leave the premises without the written permission of the shelter "
-             "manager during the first thirty days of their stay."),
-            ("6.4", "Residents may keep in contact with their family, friends and legal representatives by "
-             "telephone, letter or electronic means of their own choice. The shelter shall provide free "
-             "access to a telephone for this purpose."),
+            (
+                "6.1",
+                "Adult residents may come and go from the shelter in accordance with reasonable house "
+                "rules on meal times and night-time security. Such rules shall be posted in a visible place "
+                "and applied equally to all residents.",
+            ),
+            (
+                "6.2",
+                "Where a specific and serious threat to the safety of a resident has been identified, "
+                "the shelter manager may recommend that the resident remain on the premises or travel with "
+                "an escort. The recommendation shall be explained to the resident, recorded in the care "
+                "plan and reviewed at least every seven days.",
+            ),
+            (
+                "6.3",
+                "Residents shall not leave the premises without the written permission of the shelter "
+                "manager during the first thirty days of their stay.",
+            ),
+            (
+                "6.4",
+                "Residents may keep in contact with their family, friends and legal representatives by "
+                "telephone, letter or electronic means of their own choice. The shelter shall provide free "
+                "access to a telephone for this purpose.",
+            ),
         ],
     },
     {
@@ -188,16 +254,28 @@ DEFAULT_SECTIONS: list[dict] = [
         "heading": "Section 8. Health and psychosocial care",
         "paragraphs": ["Every resident shall have access, free of charge, to the following services:"],
         "items": [
-            ("8.1", "Medical care. A general health examination shall be offered within seventy-two hours "
-             "of admission. No medical examination, test or treatment shall be carried out without the "
-             "informed consent of the resident or, in the case of a child, of the child and his or her "
-             "guardian."),
-            ("8.1.1", "Testing for HIV or other infections shall never be a condition of admission or of "
-             "continued stay."),
-            ("8.1.2", "Results of medical examinations shall be disclosed only to the resident and to the "
-             "health professionals directly involved in his or her care."),
-            ("8.2", "Psychosocial support. Counselling shall be provided by qualified personnel, at a pace "
-             "chosen by the resident, and shall not be used to obtain information for an investigation."),
+            (
+                "8.1",
+                "Medical care. A general health examination shall be offered within seventy-two hours "
+                "of admission. No medical examination, test or treatment shall be carried out without the "
+                "informed consent of the resident or, in the case of a child, of the child and his or her "
+                "guardian.",
+            ),
+            (
+                "8.1.1",
+                "Testing for HIV or other infections shall never be a condition of admission or of "
+                "continued stay.",
+            ),
+            (
+                "8.1.2",
+                "Results of medical examinations shall be disclosed only to the resident and to the "
+                "health professionals directly involved in his or her care.",
+            ),
+            (
+                "8.2",
+                "Psychosocial support. Counselling shall be provided by qualified personnel, at a pace "
+                "chosen by the resident, and shall not be used to obtain information for an investigation.",
+            ),
         ],
     },
     {
@@ -224,28 +302,45 @@ DEFAULT_SECTIONS: list[dict] = [
             "proceedings. Where a resident decides to testify, the shelter shall:",
         ],
         "items": [
-            ("(a)", "accompany the resident to hearings and interviews and ensure that he or she does not "
-             "meet the accused;"),
-            ("(b)", "request protective measures such as testimony by video link or in closed session; "
-             "and"),
-            ("(c)", "ensure that interviews by investigators take place at a time and place agreed with "
-             "the resident and in the presence of a support person of his or her choice."),
+            (
+                "(a)",
+                "accompany the resident to hearings and interviews and ensure that he or she does not "
+                "meet the accused;",
+            ),
+            ("(b)", "request protective measures such as testimony by video link or in closed session; and"),
+            (
+                "(c)",
+                "ensure that interviews by investigators take place at a time and place agreed with "
+                "the resident and in the presence of a support person of his or her choice.",
+            ),
         ],
     },
     {
         "heading": "Section 11. Children in the shelter",
         "paragraphs": [],
         "items": [
-            ("11.1", "Children shall be accommodated separately from unrelated adults, and siblings shall "
-             "not be separated unless this is in their best interests."),
-            ("11.2", "A guardian shall be appointed for every unaccompanied child within three working days "
-             "of admission. The guardian shall be independent of the shelter and of any agency involved "
-             "in the investigation."),
-            ("11.3", "Every child of school age shall continue his or her education, either in a local "
-             "school or through a programme organised in the shelter, and shall have daily opportunities "
-             "for play and recreation."),
-            ("11.4", "No child shall be returned to his or her family or country of origin until an "
-             "assessment has found that return is safe and in the best interests of the child."),
+            (
+                "11.1",
+                "Children shall be accommodated separately from unrelated adults, and siblings shall "
+                "not be separated unless this is in their best interests.",
+            ),
+            (
+                "11.2",
+                "A guardian shall be appointed for every unaccompanied child within three working days "
+                "of admission. The guardian shall be independent of the shelter and of any agency involved "
+                "in the investigation.",
+            ),
+            (
+                "11.3",
+                "Every child of school age shall continue his or her education, either in a local "
+                "school or through a programme organised in the shelter, and shall have daily opportunities "
+                "for play and recreation.",
+            ),
+            (
+                "11.4",
+                "No child shall be returned to his or her family or country of origin until an "
+                "assessment has found that return is safe and in the best interests of the child.",
+            ),
         ],
     },
     {
@@ -567,7 +662,15 @@ def make_structured_pdf(
 # --- a statute printed from a web browser ---------------------------------------------------------------
 
 WEB_DATE_LINE = "Today is Thursday, April 23, 2026"
-WEB_MENU = "Constitution Statutes Executive Issuances Judicial Issuances Jurisprudence Treaties Links"
+WEB_MENU = (
+    "Constitution",
+    "Statutes",
+    "Executive Issuances",
+    "Judicial Issuances",
+    "Jurisprudence",
+    "Treaties",
+    "Links",
+)
 WEB_MENU_ITEMS = ("Acts of Congress", "Presidential Decrees", "Executive Orders", "Administrative Orders")
 
 WEB_SECTIONS: list[str] = [
@@ -624,9 +727,9 @@ def _web_chrome(pdf: FPDF) -> None:
     pdf.set_font("Helvetica", "B", 6.5)
     pdf.set_text_color(120, 120, 120)
     x = 13.0
-    for word in WEB_MENU.split():
-        pdf.text(x, 70, word)
-        x += pdf.get_string_width(word) + 14
+    for entry in WEB_MENU:
+        pdf.text(x, 70, entry)
+        x += pdf.get_string_width(entry) + 14
     pdf.set_fill_color(240, 240, 240)
     pdf.rect(60, 76, 110, 58, style="DF")
     pdf.set_font("Helvetica", "", 6.5)
@@ -652,8 +755,10 @@ def make_web_print_pdf(path: str | Path) -> Path:
     pdf.ln(10)
     pdf.set_font("Helvetica", "", 10)
     pdf.multi_cell(
-        0, 13, "Begun and held in the capital on Monday, the twenty-eighth day of July, two thousand "
-        "twenty-five.", align="L"
+        0,
+        13,
+        "Begun and held in the capital on Monday, the twenty-eighth day of July, two thousand twenty-five.",
+        align="L",
     )
     pdf.ln(8)
     pdf.set_font("Helvetica", "B", 10)
@@ -661,13 +766,18 @@ def make_web_print_pdf(path: str | Path) -> Path:
     pdf.cell(0, 13, "March 2, 2026", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.multi_cell(
-        0, 13, "AN ACT ESTABLISHING MINIMUM STANDARDS FOR SHELTERS FOR SURVIVORS OF TRAFFICKING IN "
-        "PERSONS, PROVIDING FOR THEIR ACCREDITATION AND MONITORING, AND FOR OTHER PURPOSES", align="C"
+        0,
+        13,
+        "AN ACT ESTABLISHING MINIMUM STANDARDS FOR SHELTERS FOR SURVIVORS OF TRAFFICKING IN "
+        "PERSONS, PROVIDING FOR THEIR ACCREDITATION AND MONITORING, AND FOR OTHER PURPOSES",
+        align="C",
     )
     pdf.ln(8)
     pdf.set_font("Helvetica", "I", 10)
     pdf.multi_cell(
-        0, 13, "Be it enacted by the Senate and the House of Representatives in Congress assembled:",
+        0,
+        13,
+        "Be it enacted by the Senate and the House of Representatives in Congress assembled:",
         align="L",
     )
     pdf.set_font("Helvetica", "", 10)
@@ -711,7 +821,7 @@ def png_bytes(width: int, height: int, pixel: Callable[[int, int], int]) -> byte
 def _scanned_text_pixel(x: int, y: int, *, width: int = 300, margin: int = 24) -> int:
     """A page of grey bars where lines of print would be, as a low-resolution scan shows them."""
     line, row = divmod(y - margin, 11)
-    if y < margin or row > 4 or line > 36:
+    if y < margin or row > 4 or line > 33:
         return 255
     line_end = width - margin - (line * 37) % 70
     in_word = (x + line * 13) % 29 < 24

@@ -61,7 +61,8 @@ def _check_magic(path: Path, fmt: str, head: bytes) -> None:
         raise InputError(path, f"not a PDF: {_what_it_looks_like(head)}")
     if fmt == "docx" and not is_zip:
         raise InputError(path, f"not a DOCX (Word) file: {_what_it_looks_like(head)}")
-    if fmt in {"txt", "md", "html"} and (is_pdf or is_zip or b"\x00" in head):
+    unicode_bom = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if fmt in {"txt", "md", "html"} and (is_pdf or is_zip or (b"\x00" in head and not unicode_bom)):
         raise InputError(path, f"not a text file: {_what_it_looks_like(head)}")
 
 
@@ -125,9 +126,7 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-            )
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
             if not found:
                 raise InputError(path, f"the folder holds no documents ({', '.join(SUPPORTED)})")
             yield from found

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 from docx.oxml.ns import qn
@@ -54,6 +54,8 @@ FORMATS = {
     "bullet": lambda n: "•",
     "none": lambda n: "",
 }
+# w:lvl child -> default when absent
+LEVEL_FIELDS = (("numFmt", "decimal"), ("lvlText", ""), ("start", "0"), ("suff", "tab"))
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _SPACES = re.compile(r"\s+")
 
@@ -64,13 +66,20 @@ def _val(element, path: str, default: str | None = None) -> str | None:
     return default if found is None else found.get(qn("w:val"), default)
 
 
+def _int(value: str | None) -> int:
+    """An integer attribute; absent or malformed values count as 0 (as Word treats them)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 def _children(element, tag: str) -> list:
     return [] if element is None else list(element.iterfind(qn(f"w:{tag}")))
 
 
-@dataclass(frozen=True)
-class Level:
-    """One level of a list definition: its number format, label template and start value."""
+class Level(NamedTuple):
+    """One level of a list definition: number format, label template ("(%2)"), start, suffix, isLgl."""
 
     fmt: str
     text: str
@@ -80,16 +89,11 @@ class Level:
 
 
 def _levels(parent) -> dict[int, Level]:
-    return {
-        int(lvl.get(qn("w:ilvl"), "0")): Level(
-            fmt=_val(lvl, "w:numFmt", "decimal"),
-            text=_val(lvl, "w:lvlText", ""),
-            start=int(_val(lvl, "w:start", "0") or 0),
-            suffix=_val(lvl, "w:suff", "tab"),
-            legal=lvl.find(qn("w:isLgl")) is not None,
-        )
-        for lvl in _children(parent, "lvl")
-    }
+    def level(lvl) -> Level:
+        fmt, text, start, suffix = (_val(lvl, f"w:{k}", d) for k, d in LEVEL_FIELDS)
+        return Level(fmt, text, _int(start), suffix, lvl.find(qn("w:isLgl")) is not None)
+
+    return {_int(lvl.get(qn("w:ilvl"))): level(lvl) for lvl in _children(parent, "lvl")}
 
 
 class Numbering:
@@ -103,9 +107,9 @@ class Numbering:
         for num in _children(numbering, "num"):
             starts, levels = {}, {}
             for override in _children(num, "lvlOverride"):
-                ilvl = int(override.get(qn("w:ilvl"), "0"))
+                ilvl = _int(override.get(qn("w:ilvl")))
                 if (start := _val(override, "w:startOverride")) is not None:
-                    starts[ilvl] = int(start)
+                    starts[ilvl] = _int(start)
                 levels.update(_levels(override))
             self.nums[num.get(qn("w:numId"))] = (_val(num, "w:abstractNumId"), starts, levels)
         styles = _children(styles, "style")
@@ -114,12 +118,11 @@ class Numbering:
             for s in styles
         }  # fmt: skip
         self.style_names = {s.get(qn("w:styleId")): (_val(s, "w:name") or "").lower() for s in styles}
+        paragraph_styles = [s for s in styles if s.get(qn("w:type")) == "paragraph"]
         defaults = [
-            s
-            for s in styles
-            if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in {"1", "true"}
+            s.get(qn("w:styleId")) for s in paragraph_styles if s.get(qn("w:default")) in {"1", "true"}
         ]
-        self.default_style = defaults[0].get(qn("w:styleId")) if defaults else None
+        self.default_style = (defaults or [None])[0]
         self.counters: dict[str | None, dict[int, int]] = {}
         self.used: set[str] = set()
 
@@ -137,7 +140,7 @@ class Numbering:
         """The label Word shows before ``paragraph`` ("1. ", "(a) ", "• "), or ""; advances the counters."""
         style_num, style_ilvl = self._style_numbering(style_id)
         num_id = _val(paragraph, "w:pPr/w:numPr/w:numId", style_num)
-        ilvl = int(_val(paragraph, "w:pPr/w:numPr/w:ilvl", style_ilvl) or 0)
+        ilvl = _int(_val(paragraph, "w:pPr/w:numPr/w:ilvl", style_ilvl))
         if num_id not in self.nums:
             return ""  # includes numId 0, which switches numbering off
         abstract_id, starts, overrides = self.nums[num_id]

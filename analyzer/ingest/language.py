@@ -20,8 +20,12 @@ SCRIPTS: dict[str, tuple[int, int]] = {
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the of and to in shall be or any by for is that with as this person such".split()),
-    "id": frozenset("yang dan dalam dengan untuk atau pada dari ini oleh sebagaimana dimaksud adalah".split()),
-    "ms": frozenset("yang dan dalam dengan untuk atau pada dari ini oleh seksyen mana-mana hendaklah".split()),
+    "id": frozenset(
+        "yang dan dalam dengan untuk atau pada dari ini oleh sebagaimana dimaksud adalah".split()
+    ),
+    "ms": frozenset(
+        "yang dan dalam dengan untuk atau pada dari ini oleh seksyen mana-mana hendaklah".split()
+    ),
     "tl": frozenset("ang ng mga sa na at ay para kung hindi ito siya".split()),
     "vi": frozenset("và của các là có được trong cho người không này những".split()),
 }

@@ -90,28 +90,27 @@ def _size_jump(a: dict, b: dict) -> bool:
 def find_gutter(fragments: Sequence[Fragment], *, page_width: float) -> float | None:
     """Return the x of the gutter of a two-column page, or ``None`` for a single-column page.
 
-    A gutter is evidenced by rows split into exactly two wide fragments whose gap lines up with the
-    other rows' gaps; narrow label columns ("Menimbang :") do not count.
+    A gutter is a vertical strip in the middle band of the page that almost no fragment crosses (a title
+    or a footer may), with at least three wide fragments on each side. Narrow label columns
+    ("Menimbang :") and signature blocks under full-width text do not qualify.
     """
-    by_row: dict[float, list[Fragment]] = {}
-    for fragment in fragments:
-        by_row.setdefault(round(fragment.top), []).append(fragment)
-    gaps: list[tuple[float, float]] = []
-    for row in by_row.values():
-        if len(row) != 2:
-            continue
-        left, right = sorted(row, key=lambda f: f.x0)
-        wide = 0.25 * page_width
-        if left.x1 - left.x0 > wide and right.x1 - right.x0 > wide:
-            gaps.append((left.x1, right.x0))
-    if len(gaps) < 3:
+    if len(fragments) < 6:
         return None
-    middles = sorted((a + b) / 2 for a, b in gaps)
-    centre = statistics.median(middles)
-    agreeing = [g for g in gaps if g[0] <= centre <= g[1]]
-    if len(agreeing) < max(3, 0.6 * len(gaps)):
-        return None
-    return (max(a for a, _ in agreeing) + min(b for _, b in agreeing)) / 2
+    wide = 0.2 * page_width
+    allowed = max(2, 0.15 * len(fragments))
+    best: tuple[float, float, float] | None = None
+    middle = page_width / 2
+    x = 0.3 * page_width
+    while x <= 0.7 * page_width:
+        crossing = sum(1 for f in fragments if f.x0 < x < f.x1)
+        if crossing <= allowed:
+            left = sum(1 for f in fragments if f.x1 <= x and f.x1 - f.x0 >= wide)
+            right = sum(1 for f in fragments if f.x0 >= x and f.x1 - f.x0 >= wide)
+            if left >= 3 and right >= 3:
+                key = (crossing, abs(x - middle), x)
+                best = key if best is None or key < best else best
+        x += 2.0
+    return None if best is None else best[2]
 
 
 def fragments_in_reading_order(fragments: Sequence[Fragment], gutter: float | None) -> list[Fragment]:
@@ -157,9 +156,13 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def running_key(text: str) -> str:
-    """A line's identity for repetition: case, spacing and digits ignored ("D okumen" = "Dokumen")."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
+def running_key(text: str, page: int | None = None) -> str:
+    """A line's identity for repetition: case and spacing ignored ("D okumen" = "Dokumen"), and a number
+    equal to the page number (or one less, after an unnumbered cover) counted as the same ("Page #")."""
+    key = re.sub(r"\s+", "", text.lower())
+    if page is None:
+        return key
+    return re.sub(r"\d+", lambda m: "#" if int(m.group()) in (page, page - 1) else m.group(), key)
 
 
 def is_page_number(text: str) -> bool:
@@ -170,23 +173,25 @@ def running_line_indexes(pages: Sequence[Sequence[str]], *, margin: int = 4) -> 
     """Return, for each page, the indexes of its lines that are running headers, footers or page numbers.
 
     Only the first and last ``margin`` lines of a page are candidates. A candidate is removed when the same
-    line (by :func:`running_key`) is a candidate on at least half of the pages (and on two or more), or
+    line (by :func:`running_key`) is a candidate on at least 30 % of the pages (and on two or more), or
     when it is a bare page number.
     """
+
     def candidates(lines: Sequence[str]) -> list[int]:
         head = range(min(margin, len(lines)))
         tail = range(max(len(lines) - margin, 0), len(lines))
         return sorted(set(head) | set(tail))
 
     counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({running_key(lines[i]) for i in candidates(lines)})
-    needed = max(2, (len(pages) + 1) // 2)
+    for number, lines in enumerate(pages, start=1):
+        counts.update({running_key(lines[i], number) for i in candidates(lines)})
+    # Books alternate headers between odd and even pages: a third of the pages is enough.
+    needed = max(2, round(0.3 * len(pages)))
     removed: list[set[int]] = []
-    for lines in pages:
+    for number, lines in enumerate(pages, start=1):
         drop = set()
         for i in candidates(lines):
-            key = running_key(lines[i])
+            key = running_key(lines[i], number)
             if (counts[key] >= needed and len(key) > 1) or is_page_number(lines[i]):
                 drop.add(i)
         removed.append(drop)
@@ -196,7 +201,10 @@ def running_line_indexes(pages: Sequence[Sequence[str]], *, margin: int = 4) -> 
 def remove_running_lines(pages: Sequence[Sequence[str]], *, margin: int = 4) -> list[list[str]]:
     """Return the pages without their running headers, footers and page numbers."""
     drops = running_line_indexes(pages, margin=margin)
-    return [[line for i, line in enumerate(lines) if i not in drop] for lines, drop in zip(pages, drops, strict=True)]
+    return [
+        [line for i, line in enumerate(lines) if i not in drop]
+        for lines, drop in zip(pages, drops, strict=True)
+    ]
 
 
 _BROKEN = re.compile(r"(\w+)-$")

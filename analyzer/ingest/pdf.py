@@ -97,9 +97,7 @@ def read_pdf(path: Path, *, password: str | None = None) -> Document:
         raise InputError(path, "the PDF has no text on any page")
     warnings = [f"page {n} has no text layer (scanned?): it needs OCR" for n in image_only]
     raw_pages = _clean_pages(pages)
-    return document_from_blocks(
-        path, raw_pages, fmt="pdf", title=_usable_title(title), warnings=warnings
-    )
+    return document_from_blocks(path, raw_pages, fmt="pdf", title=_usable_title(title), warnings=warnings)
 
 
 def _clean_pages(pages: list[tuple[float, float, list[list[layout.Fragment]]]]) -> list[RawPage]:

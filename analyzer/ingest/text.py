@@ -177,7 +177,7 @@ def markdown_pages(text: str) -> tuple[list[list[list[str]]], str | None]:
                 close()
                 block = [match.group(1)]
                 close()
-                headings += [line.strip() for line in pages[-1][-1] if line.strip()][:1]
+                headings += [text.strip() for text in pages[-1][-1] if text.strip()][:1]
             else:
                 block.append(line.rstrip())
     close(verbatim=fence is not None)

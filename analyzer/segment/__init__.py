@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 
+from analyzer.segment.markers import only_marker
 from analyzer.segment.sentences import chunk_spans
 from analyzer.segment.structure import RawClause, raw_clauses
 from analyzer.types import Box, Clause, Document
@@ -25,7 +26,7 @@ def segment(doc: Document, *, long_clause: int = LONG_CLAUSE) -> list[Clause]:
     for raw in raw_clauses(doc):
         for start, end in _pieces(doc, raw, long_clause=long_clause):
             own = " ".join(doc.text[start:end].split())
-            if not own:
+            if not own or only_marker(own):
                 continue
             first = max(bisect.bisect_right(starts, start) - 1, 0)
             last = max(bisect.bisect_left(starts, end) - 1, first)

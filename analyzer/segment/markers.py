@@ -130,6 +130,13 @@ def _roman(text: str) -> int:
     return total
 
 
+def style_of(marker: Marker) -> str:
+    """The numbering sequence a marker belongs to; decimal numbers form one sequence per depth."""
+    if marker.rule.kind == "decimal":
+        return f"{marker.rule.name}{marker.num.rstrip('.').count('.')}"
+    return marker.rule.name
+
+
 def is_first(marker: Marker) -> bool:
     if marker.rule.kind == "bullet":
         return True
@@ -145,5 +152,16 @@ def is_successor(previous: Marker, marker: Marker) -> bool:
         return previous.num == marker.num
     if kind == "decimal":
         before, after = previous.num.rstrip(".").split("."), marker.num.rstrip(".").split(".")
-        return len(before) == len(after) and before[:-1] == after[:-1] and int(after[-1]) == int(before[-1]) + 1
+        return (
+            len(before) == len(after) and before[:-1] == after[:-1] and int(after[-1]) == int(before[-1]) + 1
+        )
     return marker.value == previous.value + 1
+
+
+def only_marker(text: str) -> bool:
+    """Whether a clause's text is nothing but its marker ("Pasal 24", "5.", "(1)")."""
+    text = text.strip()
+    if (section := match_section(text, 0)) and not text[section.start + len(section.num) :].strip(" .:-–—"):
+        return True
+    items = match_items(text + " ", 0)
+    return bool(items) and items[0].end >= len(text)

@@ -10,6 +10,7 @@ feed the heading path; tables of contents are skipped; the Indonesian PENJELASAN
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from analyzer.segment.markers import (
@@ -20,6 +21,8 @@ from analyzer.segment.markers import (
     match_container,
     match_items,
     match_section,
+    only_marker,
+    style_of,
 )
 from analyzer.types import Document, Line
 
@@ -27,6 +30,7 @@ LEAD_IN_END = re.compile(r"(?:[:—–-]\.?|[^.;!?。\s)\]\"'”])\s*$")
 UPPERCASE_TITLE = re.compile(r"^[^a-z]{3,100}$")
 TERMINAL = re.compile(r"[.;:!?。]\s*$")
 INLINE_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.]{1,90}?)\s*(?:\.\s*[-–—]|\s[-–—]\s|[.:]\s*$)")
+SHORT_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.;:]{1,59})$")
 MAX_BOTTOM_JUMP = 5
 
 
@@ -62,6 +66,8 @@ class _State:
     last_section: int = 0
     open_clause: int | None = None
     pending_title: str = ""
+    list_lead: str = ""
+    line_length: float = 80.0
 
 
 def raw_clauses(doc: Document) -> list[RawClause]:
@@ -69,8 +75,12 @@ def raw_clauses(doc: Document) -> list[RawClause]:
     patterns = load_patterns()
     lines = doc.lines
     contents = _contents_lines(lines)
-    sections = sum(1 for i, line in enumerate(lines) if i not in contents and match_section(doc.text, line.start))
+    sections = sum(
+        1 for i, line in enumerate(lines) if i not in contents and match_section(doc.text, line.start)
+    )
     state = _State(doc, lines, sections >= 2, "preamble")
+    if lines:
+        state.line_length = statistics.median(len(line.text) for line in lines)
     skip_until = -1
     for i, line in enumerate(lines):
         if i <= skip_until:
@@ -126,9 +136,7 @@ def _close(state: _State) -> None:
 
 def _start_clause(state: _State, number: str, start: int, end: int, *, keyword: bool = False) -> int:
     lead = _lead_in(state)
-    state.clauses.append(
-        RawClause(number, _heading_path(state), start, end, state.division, lead, keyword)
-    )
+    state.clauses.append(RawClause(number, _heading_path(state), start, end, state.division, lead, keyword))
     state.open_clause = len(state.clauses) - 1
     return state.open_clause
 
@@ -136,6 +144,8 @@ def _start_clause(state: _State, number: str, start: int, end: int, *, keyword: 
 def _extend(state: _State, line: Line) -> None:
     if state.open_clause is None:
         number = state.stack[-1].number if state.stack else ""
+        if not state.stack:
+            state.list_lead = ""
         _start_clause(state, number, line.start, line.end)
     else:
         state.clauses[state.open_clause].end = line.end
@@ -163,7 +173,7 @@ def _open_container(state: _State, i: int, marker: Marker) -> int:
     state.containers[level] = " ".join(parts)
     # Sections numbered without a keyword ("6.") run on across Parts: keep that level's count.
     state.stack = [] if state.keyword_mode else state.stack[:1]
-    state.section_label = ""
+    state.section_label, state.list_lead = "", ""
     return last
 
 
@@ -201,12 +211,12 @@ def _try_section(state: _State, line: Line) -> bool:
         state.division = "body"
     keyword = re.sub(r"\s+", " ", state.doc.text[line.start : marker.start + len(marker.num)]).strip()
     rest = state.doc.text[marker.end : line.end]
-    inline = INLINE_TITLE.match(rest)
+    inline = INLINE_TITLE.match(rest) or SHORT_TITLE.match(rest)
     title = state.pending_title or (inline.group("title") if inline else "")
     state.pending_title = ""
     separator = " " if keyword.endswith((".", ":", "-", "–", "—")) else ". "
     state.section_label = f"{keyword}{separator}{title}" if title else keyword
-    state.stack = []
+    state.stack, state.list_lead = [], ""
     index = _start_clause(state, marker.num, line.start, line.end, keyword=True)
     state.clauses[index].heading_path = _heading_path(state)
     state.stack = [Frame(marker, marker.num, index)]
@@ -222,7 +232,9 @@ def _mid_sentence(state: _State, i: int) -> bool:
     if (previous.page, previous.block) != (line.page, line.block):
         return False
     tail = previous.text.rstrip()
-    if not tail or not ("a" <= tail[-1] <= "z"):
+    if not tail or not ("a" <= tail[-1] <= "z") or len(tail) < 0.6 * state.line_length:
+        return False
+    if match_section(state.doc.text, previous.start) or match_container(state.doc.text, previous.start):
         return False
     last_word = tail.rsplit(None, 1)[-1].lower()
     return last_word not in load_patterns().conjunctions
@@ -232,7 +244,7 @@ def _accept(state: _State, candidates: list[Marker]) -> tuple[int, Marker] | Non
     """Choose the reading of an item marker that fits the stack: (depth to keep, marker)."""
     for marker in candidates:
         for depth, frame in enumerate(state.stack):
-            if frame.marker.rule.name != marker.rule.name:
+            if style_of(frame.marker) != style_of(marker):
                 continue
             if is_successor(frame.marker, marker):
                 return depth, marker
@@ -244,10 +256,15 @@ def _accept(state: _State, candidates: list[Marker]) -> tuple[int, Marker] | Non
             )
             if bottom_jump:
                 return depth, marker
-    names = {frame.marker.rule.name for frame in state.stack}
+    names = {style_of(frame.marker) for frame in state.stack}
     for marker in candidates:
-        if marker.rule.name not in names and is_first(marker):
+        if style_of(marker) not in names and is_first(marker):
             return len(state.stack), marker
+    if not state.stack and not any(clause.number for clause in state.clauses):
+        # A document (or excerpt) may open with section 3: the first numbered line sets the count.
+        for marker in candidates:
+            if marker.rule.kind == "number" and marker.rule.name == "number-dot":
+                return 0, marker
     return None
 
 
@@ -263,16 +280,31 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
     depth, marker = chosen
     if depth == 0 and not state.keyword_mode and state.division == "preamble":
         state.division = "body"
+    _remember_list_lead(state, depth)
     bullets = state.stack[depth].bullets + 1 if depth < len(state.stack) else 1
     if state.open_clause is not None and pos > line.start:
         state.clauses[state.open_clause].end = pos
     del state.stack[depth:]
     _close(state)
     number = _compose(state.stack, marker, bullets)
+    if not state.stack and not state.keyword_mode and marker.rule.kind != "bullet":
+        title, state.pending_title = state.pending_title, ""
+        state.section_label = f"{number}. {title}" if title else ""
     index = _start_clause(state, number, pos, line.end)
     state.stack.append(Frame(marker, number, index, bullets))
     _chain(state, marker.end, line)
     return True
+
+
+def _remember_list_lead(state: _State, depth: int) -> None:
+    """A list opening right after an unnumbered paragraph takes that paragraph as its lead-in."""
+    if depth != len(state.stack) or state.open_clause is None:
+        return
+    if any(frame.clause == state.open_clause for frame in state.stack):
+        return
+    clause = state.clauses[state.open_clause]
+    own = " ".join(state.doc.text[clause.start : clause.end].split())
+    state.list_lead = own[-300:] if own and LEAD_IN_END.search(own) else ""
 
 
 def _chain(state: _State, pos: int, line: Line) -> None:
@@ -305,10 +337,10 @@ def _compose(stack: list[Frame], marker: Marker, bullets: int) -> str:
 
 def _lead_in(state: _State) -> str:
     """The lead-in texts of the open levels ("The shelter shall ensure that:") for a new list item."""
-    parts = []
+    parts = [state.list_lead] if state.list_lead else []
     for frame in state.stack:
         clause = state.clauses[frame.clause]
         own = " ".join(state.doc.text[clause.start : clause.end].split())
-        if own and LEAD_IN_END.search(own):
+        if own and LEAD_IN_END.search(own) and not only_marker(own):
             parts.append(own if len(own) <= 300 else "…" + own[-300:])
     return " ".join(parts)

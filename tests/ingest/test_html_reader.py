@@ -86,7 +86,9 @@ def test_title_comes_from_the_title_element(page):
 
 
 def test_title_falls_back_to_the_first_h1(tmp_path):
-    doc = read_html(write(tmp_path, "<html><body><h1>Shelter  Rules</h1><p>Some text here.</p></body></html>"))
+    doc = read_html(
+        write(tmp_path, "<html><body><h1>Shelter  Rules</h1><p>Some text here.</p></body></html>")
+    )
     assert doc.title == "Shelter Rules"
 
 
@@ -144,7 +146,10 @@ def test_preformatted_text_keeps_its_lines(tmp_path):
 
 
 def test_page_with_only_scripts_is_refused(tmp_path):
-    path = write(tmp_path, "<html><head><title>Empty</title></head><body><script>x()</script><nav>Menu</nav></body></html>")
+    path = write(
+        tmp_path,
+        "<html><head><title>Empty</title></head><body><script>x()</script><nav>Menu</nav></body></html>",
+    )
     with pytest.raises(InputError) as caught:
         read_html(path)
     assert "no readable text" in caught.value.reason

@@ -22,7 +22,9 @@ def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
 
 
 def test_cp1252_text_is_decoded_without_crashing(tmp_path):
-    path = write(tmp_path, "sop.txt", "Victims\u2019 consent \u2013 na\u00efve \u201cquotes\u201d\n".encode("cp1252"))
+    path = write(
+        tmp_path, "sop.txt", "Victims\u2019 consent \u2013 na\u00efve \u201cquotes\u201d\n".encode("cp1252")
+    )
     doc = read_text(path)
     assert doc.text == "Victims\u2019 consent \u2013 na\u00efve \u201cquotes\u201d"
     assert any("cp1252" in warning for warning in doc.warnings)
@@ -175,7 +177,12 @@ def test_dashes_after_text_are_not_mistaken_for_front_matter(tmp_path):
 
 
 def test_running_header_repeated_on_every_page_is_removed(tmp_path):
-    bodies = ["Shelters are open.", "Interpreters are provided.", "Consent is recorded.", "Appeals are heard."]
+    bodies = [
+        "Shelters are open.",
+        "Interpreters are provided.",
+        "Consent is recorded.",
+        "Appeals are heard.",
+    ]
     pages = [f"_Bill_\n\n{body}\n" for body in bodies]
     doc = read_text(write(tmp_path, "run.md", "\n-----\n\n".join(pages)))
     assert "Bill" not in [line.text for line in doc.lines]
@@ -220,3 +227,9 @@ def test_thai_act_is_guessed_as_thai(shared_fixture):
     assert doc.language == "th"
     assert "\r" not in doc.text
     assert "มาตรา" in doc.text
+
+
+def test_markdown_table_rows_read_like_html_tables(tmp_path):
+    table = "| Step | Who |\n|------|:---:|\n| Referral | Police |\n"
+    doc = read_text(write(tmp_path, "t.md", table))
+    assert [(line.text, line.block) for line in doc.lines] == [("Step | Who", 0), ("Referral | Police", 0)]

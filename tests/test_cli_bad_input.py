@@ -1,0 +1,79 @@
+"""Claims about the installed ``dnh`` command on bad input: exit status 2 and one line ``dnh: <path>: <reason>``.
+
+The files come from :func:`pdfgen.make_bad_inputs`; the command is the real console script next to the
+test's Python, run in a subprocess as a user would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfgen
+import pytest
+
+DNH = Path(sys.executable).parent / "dnh"
+TIMEOUT = 120
+
+# what the case is for, the input (a key of make_bad_inputs, or "missing"), what the reason must say:
+# every entry of the last column must be found; a tuple entry is satisfied by any one of its words.
+CASES = [
+    ("a path that does not exist", "missing", ["no such file"]),
+    ("a 0-byte file named .pdf", "empty", ["empty"]),
+    ("a text file renamed .pdf", "not_pdf", ["not a PDF"]),
+    ("a PNG image renamed .pdf", "png_renamed", ["not a PDF", "PNG"]),
+    ("a PDF cut to 40 % of its bytes", "truncated", [("truncated", "damaged", "corrupt")]),
+    ("an encrypted PDF opened without its password", "encrypted", ["password"]),
+    ("a PDF whose page tree is empty", "zero_pages", ["no pages"]),
+    ("a scan: images only, no text layer", "image_only", ["OCR"]),
+    ("a file type the analyzer does not read", "unsupported", ["unsupported"]),
+    ("a folder holding no supported document", "empty_folder", ["no documents"]),
+]
+
+
+def run_dnh(*args: str | Path) -> subprocess.CompletedProcess:
+    assert DNH.exists(), f"{DNH} is missing: install the package (pip install -e . --no-deps)"
+    return subprocess.run(
+        [str(DNH), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+
+
+def _says(reason: str, expected: str | tuple[str, ...]) -> bool:
+    words = (expected,) if isinstance(expected, str) else expected
+    return any(word.lower() in reason.lower() for word in words)
+
+
+@pytest.mark.parametrize(("purpose", "case", "must_say"), CASES, ids=[case for _, case, _ in CASES])
+def test_bad_input_exits_2_with_one_line_naming_the_file_and_the_reason(
+    purpose, case, must_say, bad_inputs, tmp_path
+):
+    path = tmp_path / "missing.pdf" if case == "missing" else bad_inputs[case]
+    result = run_dnh("segment", path)
+    assert result.returncode == 2, (purpose, result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].strip(), (purpose, result.stderr)
+    line = lines[0]
+    assert line.startswith(f"dnh: {path}: "), (purpose, line)
+    for expected in must_say:
+        assert _says(line, expected), f"{purpose}: {line!r} does not say {expected!r}"
+
+
+def test_encrypted_pdf_is_segmented_with_its_password(bad_inputs):
+    result = run_dnh("segment", bad_inputs["encrypted"], "--password", pdfgen.PASSWORD)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip()
+
+
+def test_jsonl_output_is_one_clause_object_per_line(structured_pdf):
+    result = run_dnh("segment", structured_pdf, "--format", "jsonl")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines
+    for line in lines:
+        record = json.loads(line)
+        assert isinstance(record, dict)
+        assert {"number", "heading_path", "text", "pages", "boxes"} <= record.keys(), sorted(record)
+        assert isinstance(record["heading_path"], list) and isinstance(record["pages"], list)
