@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -27,7 +27,7 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 2
 
 
-class SegmentFormat(str, Enum):
+class SegmentFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 

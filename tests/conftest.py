@@ -10,16 +10,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, fixture_path  # noqa: F401  (re-exported for tests)
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 
+@pytest.fixture
+def clauses_of(tmp_path):
+    """``clauses_of(text, suffix=".txt")`` writes ``text`` to a file, then reads and segments it."""
+    from analyzer.ingest import read_document
+    from analyzer.segment import segment
 
-def fixture_path(name: str) -> Path:
-    """Return the path of a shared fixture, or skip the calling test when it is not there."""
-    path = FIXTURES / name
-    if not path.is_file():
-        pytest.skip(f"shared fixture {name!r} not found in {FIXTURES} (absent outside the team's workspace)")
-    return path
+    counter = iter(range(1_000_000))
+
+    def run(text: str, *, suffix: str = ".txt"):
+        path = tmp_path / f"doc{next(counter)}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return segment(read_document(path, timeout=None))
+
+    return run
 
 
 @pytest.fixture

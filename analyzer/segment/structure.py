@@ -26,7 +26,9 @@ from analyzer.segment.markers import (
 )
 from analyzer.types import Document, Line
 
-LEAD_IN_END = re.compile(r"(?:[:—–-]\.?|[^.;!?。\s)\]\"'”])\s*$")
+LEAD_IN_END = re.compile(r"[:—–-]\.?\s*$")
+OPEN_END = re.compile(r"[^.;!?。\s)\]\"'”]\s*$")
+MIN_OPEN_LEAD_IN_WORDS = 6
 UPPERCASE_TITLE = re.compile(r"^[^a-z]{3,100}$")
 TERMINAL = re.compile(r"[.;:!?。]\s*$")
 INLINE_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.]{1,90}?)\s*(?:\.\s*[-–—]|\s[-–—]\s|[.:]\s*$)")
@@ -296,6 +298,16 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
     return True
 
 
+def _is_lead_in(text: str) -> bool:
+    """Whether a parent's text introduces what follows: it ends with a colon or dash, or it is a
+    sentence left open ("The Department shall ensure that"), not a short heading ("Purpose and scope")."""
+    if not text or only_marker(text):
+        return False
+    return bool(LEAD_IN_END.search(text)) or (
+        bool(OPEN_END.search(text)) and len(text.split()) >= MIN_OPEN_LEAD_IN_WORDS
+    )
+
+
 def _remember_list_lead(state: _State, depth: int) -> None:
     """A list opening right after an unnumbered paragraph takes that paragraph as its lead-in."""
     if depth != len(state.stack) or state.open_clause is None:
@@ -304,7 +316,7 @@ def _remember_list_lead(state: _State, depth: int) -> None:
         return
     clause = state.clauses[state.open_clause]
     own = " ".join(state.doc.text[clause.start : clause.end].split())
-    state.list_lead = own[-300:] if own and LEAD_IN_END.search(own) else ""
+    state.list_lead = own[-300:] if _is_lead_in(own) else ""
 
 
 def _chain(state: _State, pos: int, line: Line) -> None:
@@ -341,6 +353,6 @@ def _lead_in(state: _State) -> str:
     for frame in state.stack:
         clause = state.clauses[frame.clause]
         own = " ".join(state.doc.text[clause.start : clause.end].split())
-        if own and LEAD_IN_END.search(own) and not only_marker(own):
+        if _is_lead_in(own):
             parts.append(own if len(own) <= 300 else "…" + own[-300:])
     return " ".join(parts)
