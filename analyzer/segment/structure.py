@@ -32,6 +32,8 @@ MIN_OPEN_LEAD_IN_WORDS = 6
 UPPERCASE_TITLE = re.compile(r"^[^a-z]{3,100}$")
 TERMINAL = re.compile(r"[.;:!?。]\s*$")
 INLINE_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.]{1,90}?)\s*(?:\.\s*[-–—]|\s[-–—]\s|[.:]\s*$)")
+CAPTION = re.compile(r"^\s*[.:]?\s*(?P<title>[A-Z][^.]{1,60}?)\.\s+(?=[A-Z\"“])")
+MAX_CAPTION_WORDS = 6
 SHORT_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.;:]{1,59})$")
 MAX_BOTTOM_JUMP = 5
 
@@ -214,6 +216,9 @@ def _try_section(state: _State, line: Line) -> bool:
     keyword = re.sub(r"\s+", " ", state.doc.text[line.start : marker.start + len(marker.num)]).strip()
     rest = state.doc.text[marker.end : line.end]
     inline = INLINE_TITLE.match(rest) or SHORT_TITLE.match(rest)
+    caption = CAPTION.match(rest)
+    if not inline and caption and len(caption.group("title").split()) <= MAX_CAPTION_WORDS:
+        inline = caption
     title = state.pending_title or (inline.group("title") if inline else "")
     state.pending_title = ""
     separator = " " if keyword.endswith((".", ":", "-", "–", "—")) else ". "
