@@ -629,33 +629,14 @@ def structured_pdf_bytes(
     return data
 
 
-def make_structured_pdf(
-    path: str | Path,
-    *,
-    sections: Sequence[dict] = DEFAULT_SECTIONS,
-    two_columns: bool = False,
-    header: str = HEADER,
-    footer_template: str = FOOTER_TEMPLATE,
-    hyphenate: bool = False,
-    pages_min: int = 3,
-    title: Sequence[str] = TITLE,
-) -> Path:
-    """Write a structured policy document to ``path`` (see the module docstring) and return the path.
+def make_structured_pdf(path: str | Path, **options) -> Path:
+    """Write a structured policy document to ``path`` and return the path.
 
-    ``footer_template`` may use ``{n}`` (this page) and ``{total}`` (page count).
+    ``options`` are those of :func:`structured_pdf_bytes`; ``footer_template`` may use ``{n}`` (this
+    page) and ``{total}`` (page count).
     """
     path = Path(path)
-    path.write_bytes(
-        structured_pdf_bytes(
-            sections=sections,
-            two_columns=two_columns,
-            header=header,
-            footer_template=footer_template,
-            hyphenate=hyphenate,
-            pages_min=pages_min,
-            title=title,
-        )
-    )
+    path.write_bytes(structured_pdf_bytes(**options))
     return path
 
 

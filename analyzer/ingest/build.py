@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.errors import InputError
 from analyzer.ingest.language import guess_language
 from analyzer.types import Box, Document, Line, Page
 
@@ -33,6 +34,14 @@ class RawPage:
     width: float | None = None
     height: float | None = None
     ocr: bool = False
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """The file's bytes, or an ``InputError`` saying why they cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
 
 
 def sha256_of(path: Path) -> str:

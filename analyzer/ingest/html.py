@@ -15,7 +15,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, FeatureNotFound, NavigableString, Tag
 
 from analyzer.errors import InputError
-from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
+from analyzer.ingest.build import RawLine, RawPage, document_from_blocks, read_input_bytes
 from analyzer.ingest.text import clean_text
 from analyzer.types import Document
 
@@ -225,10 +225,7 @@ def parse_html(data: bytes) -> BeautifulSoup:
 def read_html(path: Path) -> Document:
     """Read an HTML file; raise ``InputError`` when it shows no text."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
+    data = read_input_bytes(path)
     soup = parse_html(data)
     title = _title(soup)
     blocks = [[clean_text(line.replace(_PRE_SPACE, " ")) for line in block] for block in html_to_blocks(soup)]

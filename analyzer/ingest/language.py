@@ -19,15 +19,66 @@ SCRIPTS: dict[str, tuple[int, int]] = {
 }
 
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(["the", "of", "and", "to", "in", "shall", "be", "or", "any", "by", "for", "is", "that", "with", "as", "this", "person", "such"]),
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "shall",
+            "be",
+            "or",
+            "any",
+            "by",
+            "for",
+            "is",
+            "that",
+            "with",
+            "as",
+            "this",
+            "person",
+            "such",
+        ]
+    ),
     "id": frozenset(
-        ["yang", "dan", "dalam", "dengan", "untuk", "atau", "pada", "dari", "ini", "oleh", "sebagaimana", "dimaksud", "adalah"]
+        [
+            "yang",
+            "dan",
+            "dalam",
+            "dengan",
+            "untuk",
+            "atau",
+            "pada",
+            "dari",
+            "ini",
+            "oleh",
+            "sebagaimana",
+            "dimaksud",
+            "adalah",
+        ]
     ),
     "ms": frozenset(
-        ["yang", "dan", "dalam", "dengan", "untuk", "atau", "pada", "dari", "ini", "oleh", "seksyen", "mana-mana", "hendaklah"]
+        [
+            "yang",
+            "dan",
+            "dalam",
+            "dengan",
+            "untuk",
+            "atau",
+            "pada",
+            "dari",
+            "ini",
+            "oleh",
+            "seksyen",
+            "mana-mana",
+            "hendaklah",
+        ]
     ),
     "tl": frozenset(["ang", "ng", "mga", "sa", "na", "at", "ay", "para", "kung", "hindi", "ito", "siya"]),
-    "vi": frozenset(["và", "của", "các", "là", "có", "được", "trong", "cho", "người", "không", "này", "những"]),
+    "vi": frozenset(
+        ["và", "của", "các", "là", "có", "được", "trong", "cho", "người", "không", "này", "những"]
+    ),
 }
 
 _VIETNAMESE_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from analyzer.errors import InputError
-from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
+from analyzer.ingest.build import RawLine, RawPage, document_from_blocks, read_input_bytes
 from analyzer.ingest.layout import remove_running_lines
 from analyzer.types import Document
 
@@ -67,10 +67,7 @@ _PROTECT_BASE = 0xF0000  # Supplementary Private Use Area-A: placeholders for es
 def read_text(path: Path) -> Document:
     """Read a .txt or .md file; raise ``InputError`` when it holds no readable text."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
+    data = read_input_bytes(path)
     text, warnings = decode(data)
     text = clean_text(text)
     if not text.strip():
