@@ -107,7 +107,7 @@ def raw_clauses(doc: Document) -> list[RawClause]:
             _close(state)
             state.pending_title = text.strip()
             continue
-        if _try_section(state, line) or _try_item(state, i):
+        if _try_section(state, i) or _try_item(state, i):
             continue
         _extend(state, line)
     _close(state)
@@ -127,6 +127,10 @@ def _contents_lines(lines: tuple[Line, ...]) -> set[int]:
         if inside:
             found.add(i)
     return found
+
+
+def _same_block(a: Line, b: Line) -> bool:
+    return (a.page, a.block) == (b.page, b.block)
 
 
 def _heading_path(state: _State) -> tuple[str, ...]:
@@ -163,8 +167,7 @@ def _open_container(state: _State, i: int, marker: Marker) -> int:
     last = i
     for j in range(i + 1, min(i + 4, len(lines))):
         nxt = lines[j]
-        same_block = nxt.page == lines[i].page and nxt.block == lines[i].block
-        if not (same_block or UPPERCASE_TITLE.match(nxt.text.strip())):
+        if not (_same_block(nxt, lines[i]) or UPPERCASE_TITLE.match(nxt.text.strip())):
             break
         if match_section(state.doc.text, nxt.start) or match_items(state.doc.text, nxt.start):
             break
@@ -186,11 +189,7 @@ def _is_title_line(state: _State, i: int) -> bool:
     lines, line = state.lines, state.lines[i]
     if i + 1 >= len(lines) or len(line.text) > 100 or TERMINAL.search(line.text):
         return False
-    alone = all(
-        not (other.page == line.page and other.block == line.block)
-        for other in (lines[i - 1] if i else None, lines[i + 1])
-        if other is not None
-    )
+    alone = not _same_block(line, lines[i + 1]) and not (i and _same_block(line, lines[i - 1]))
     if not alone or match_items(state.doc.text, line.start) or match_section(state.doc.text, line.start):
         return False
     nxt = lines[i + 1].start
@@ -202,7 +201,8 @@ def _is_title_line(state: _State, i: int) -> bool:
     return chosen is not None and chosen[0] == 0
 
 
-def _try_section(state: _State, line: Line) -> bool:
+def _try_section(state: _State, i: int) -> bool:
+    line = state.lines[i]
     marker = match_section(state.doc.text, line.start)
     if not marker:
         return False
@@ -225,9 +225,8 @@ def _try_section(state: _State, line: Line) -> bool:
     state.section_label = f"{keyword}{separator}{title}" if title else keyword
     state.stack, state.list_lead = [], ""
     index = _start_clause(state, marker.num, line.start, line.end, keyword=True)
-    state.clauses[index].heading_path = _heading_path(state)
     state.stack = [Frame(marker, marker.num, index)]
-    _chain(state, marker.end, line)
+    _chain(state, marker.end, i)
     return True
 
 
@@ -236,7 +235,7 @@ def _mid_sentence(state: _State, i: int) -> bool:
     if not i:
         return False
     previous, line = state.lines[i - 1], state.lines[i]
-    if (previous.page, previous.block) != (line.page, line.block):
+    if not _same_block(previous, line):
         return False
     tail = previous.text.rstrip()
     if not tail or not ("a" <= tail[-1] <= "z") or len(tail) < 0.6 * state.line_length:
@@ -299,7 +298,7 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
         state.section_label = f"{number}. {title}" if title else ""
     index = _start_clause(state, number, pos, line.end)
     state.stack.append(Frame(marker, number, index, bullets))
-    _chain(state, marker.end, line)
+    _chain(state, marker.end, i)
     return True
 
 
@@ -324,9 +323,9 @@ def _remember_list_lead(state: _State, depth: int) -> None:
     state.list_lead = own[-300:] if _is_lead_in(own) else ""
 
 
-def _chain(state: _State, pos: int, line: Line) -> None:
+def _chain(state: _State, pos: int, i: int) -> None:
     """A marker right after another on the same line ("1. (1) This Act ...") opens a nested clause."""
-    text = state.doc.text
+    text, line = state.doc.text, state.lines[i]
     while pos < line.end and text[pos] in " \t":
         pos += 1
     if pos >= line.end:
@@ -334,8 +333,7 @@ def _chain(state: _State, pos: int, line: Line) -> None:
     candidates = [m for m in match_items(text, pos) if is_first(m) and m.rule.kind != "bullet"]
     if not candidates:
         return
-    index = state.lines.index(line)
-    _try_item(state, index, pos)
+    _try_item(state, i, pos)
 
 
 def _compose(stack: list[Frame], marker: Marker, bullets: int) -> str:
