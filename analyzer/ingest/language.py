@@ -18,67 +18,18 @@ SCRIPTS: dict[str, tuple[int, int]] = {
     "km": (0x1780, 0x17FF),
 }
 
+# Function words Indonesian and Malay share; the words after them tell the two apart.
+_MALAY_CORE = "yang dan dalam dengan untuk atau pada dari ini oleh "
+
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "the",
-            "of",
-            "and",
-            "to",
-            "in",
-            "shall",
-            "be",
-            "or",
-            "any",
-            "by",
-            "for",
-            "is",
-            "that",
-            "with",
-            "as",
-            "this",
-            "person",
-            "such",
-        ]
-    ),
-    "id": frozenset(
-        [
-            "yang",
-            "dan",
-            "dalam",
-            "dengan",
-            "untuk",
-            "atau",
-            "pada",
-            "dari",
-            "ini",
-            "oleh",
-            "sebagaimana",
-            "dimaksud",
-            "adalah",
-        ]
-    ),
-    "ms": frozenset(
-        [
-            "yang",
-            "dan",
-            "dalam",
-            "dengan",
-            "untuk",
-            "atau",
-            "pada",
-            "dari",
-            "ini",
-            "oleh",
-            "seksyen",
-            "mana-mana",
-            "hendaklah",
-        ]
-    ),
-    "tl": frozenset(["ang", "ng", "mga", "sa", "na", "at", "ay", "para", "kung", "hindi", "ito", "siya"]),
-    "vi": frozenset(
-        ["và", "của", "các", "là", "có", "được", "trong", "cho", "người", "không", "này", "những"]
-    ),
+    code: frozenset(words.split())
+    for code, words in {
+        "en": "the of and to in shall be or any by for is that with as this person such",
+        "id": _MALAY_CORE + "sebagaimana dimaksud adalah tersebut ayat huruf pasal",
+        "ms": _MALAY_CORE + "seksyen mana-mana hendaklah bahawa subseksyen perenggan",
+        "tl": "ang ng mga sa na at ay para kung hindi ito siya",
+        "vi": "và của các là có được trong cho người không này những",
+    }.items()
 }
 
 _VIETNAMESE_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
