@@ -85,6 +85,67 @@ def segment(
             out.close()
 
 
+corpus_app = typer.Typer(help="Build, check and describe the annotated corpus and sample documents.")
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("render")
+def corpus_render(
+    sources: list[Path] = typer.Argument(..., help="Sample-document sources (corpus/documents/src/*.md)."),
+    docx: bool = typer.Option(False, "--docx", help="Also write a DOCX."),
+    out_dir: Path = typer.Option(
+        None, "--out-dir", help="Folder for the output (default: corpus/documents)."
+    ),
+) -> None:
+    """Render sample documents from their source to PDF (and DOCX)."""
+    from analyzer.corpus.render import render
+
+    try:
+        for source in sources:
+            for written in render(source, out_dir=out_dir, docx=docx):
+                typer.echo(f"wrote {written}")
+    except InputError as error:
+        fail(str(error))
+
+
+@corpus_app.command("key-skeleton")
+def corpus_key_skeleton(document: Path = typer.Argument(..., help="A rendered sample document.")) -> None:
+    """Print an answer key with every clause of DOCUMENT and empty findings (JSON Lines)."""
+    from analyzer.corpus.answer_keys import document_clauses, key_skeleton
+
+    try:
+        for entry in key_skeleton(document_clauses(document)):
+            typer.echo(json.dumps(entry, ensure_ascii=False))
+    except InputError as error:
+        fail(str(error))
+
+
+@corpus_app.command("check-keys")
+def corpus_check_keys(
+    documents: list[Path] = typer.Argument(
+        ..., help="Rendered sample documents with NAME.key.jsonl beside them."
+    ),
+) -> None:
+    """Check that each document's answer key lines up with its segmented clauses."""
+    from analyzer.corpus.answer_keys import document_clauses, key_path, key_problems, read_key
+
+    failed = False
+    try:
+        for document in documents:
+            key = key_path(document)
+            if not key.is_file():
+                fail(f"{document}: no answer key ({key.name})")
+            problems = key_problems(document_clauses(document), read_key(key))
+            for problem in problems:
+                typer.echo(f"{document}: {problem}", err=True)
+            failed |= bool(problems)
+            typer.echo(f"{document}: {'OK' if not problems else f'{len(problems)} problems'}")
+    except (InputError, ValueError) as error:
+        fail(str(error))
+    if failed:
+        raise typer.Exit(1)
+
+
 def _table(path: Path, clauses) -> str:
     rows = [f"{path}: {len(clauses)} clauses", f"{'number':<14} {'pages':<7} text"]
     for clause in clauses:

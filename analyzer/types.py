@@ -16,6 +16,24 @@ from typing import Literal
 Stance = Literal["HARMFUL", "PROTECTIVE", "NEUTRAL"]
 STANCES: tuple[str, ...] = ("HARMFUL", "PROTECTIVE", "NEUTRAL")
 
+# The canonical principle IDs of ../shared/TAXONOMY.md, in its order. Stored audits, exports and
+# evaluation sets use them: never rename one. The taxonomy data file describes each of them.
+PRINCIPLE_IDS: tuple[str, ...] = (
+    "NON_PUNISHMENT",
+    "NON_DETENTION",
+    "FREEDOM_OF_MOVEMENT",
+    "UNCONDITIONAL_ASSISTANCE",
+    "INFORMED_CONSENT",
+    "VOLUNTARY_SAFE_RETURN",
+    "CHILD_BEST_INTERESTS",
+    "PRIVACY_CONFIDENTIALITY",
+    "NON_DISCRIMINATION",
+    "VICTIM_IDENTIFICATION",
+    "ACCESS_TO_JUSTICE",
+    "NON_REVICTIMISATION",
+    "REINTEGRATION_SUPPORT",
+)
+
 
 @dataclass(frozen=True)
 class Box:

@@ -10,7 +10,7 @@ from pathlib import Path
 from helpers import fixture_path
 
 DNH = Path(sys.executable).parent / "dnh"
-SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "sample-shelter-sop.md"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "sample-shelter-sop.pdf"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

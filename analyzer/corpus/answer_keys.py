@@ -1,0 +1,68 @@
+"""Answer keys of the sample documents: every clause the segmenter finds, with its gold findings.
+
+A key (``corpus/documents/NAME.key.jsonl``) has one JSON line per clause, in reading order:
+``{"number": "3.2(b)", "quote": "first words of the clause's own text", "findings": [...]}``.
+:func:`key_skeleton` writes the lines for a document with empty findings; :func:`key_problems` lists
+where a key and the document's segmentation disagree, so end-to-end accuracy can be measured on them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from analyzer.types import PRINCIPLE_IDS, STANCES, Clause
+
+QUOTE_LENGTH = 60
+
+
+def own_text(clause: Clause) -> str:
+    """The clause's text without its lead-in."""
+    return clause.text[len(clause.lead_in) :].strip()
+
+
+def quote_of(clause: Clause) -> str:
+    return own_text(clause)[:QUOTE_LENGTH]
+
+
+def document_clauses(path: Path) -> list[Clause]:
+    from analyzer.ingest import read_document
+    from analyzer.segment import segment
+
+    return segment(read_document(path))
+
+
+def key_skeleton(clauses: Iterable[Clause]) -> list[dict]:
+    return [{"number": c.number, "quote": quote_of(c), "findings": []} for c in clauses]
+
+
+def read_key(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def key_path(document: Path) -> Path:
+    return document.with_name(f"{document.stem}.key.jsonl")
+
+
+def key_problems(clauses: list[Clause], key: list[dict]) -> list[str]:
+    """Disagreements between a key and the clauses, one line each; empty when they line up."""
+    problems: list[str] = []
+    if len(clauses) != len(key):
+        problems.append(f"the key has {len(key)} lines but the document has {len(clauses)} clauses")
+    for index, (clause, entry) in enumerate(zip(clauses, key, strict=False), start=1):
+        if entry.get("number") != clause.number or entry.get("quote") != quote_of(clause):
+            problems.append(
+                f"line {index}: key ({entry.get('number')!r}, {entry.get('quote', '')[:30]!r}) "
+                f"!= document ({clause.number!r}, {quote_of(clause)[:30]!r})"
+            )
+        seen: set[str] = set()
+        for finding in entry.get("findings", []):
+            principle, stance = finding.get("principle"), finding.get("stance")
+            if principle not in PRINCIPLE_IDS or stance not in STANCES:
+                problems.append(f"line {index}: unknown finding {principle!r}/{stance!r}")
+            if principle in seen:
+                problems.append(f"line {index}: two stances for {principle}")
+            seen.add(principle)
+    return problems
