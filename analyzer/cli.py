@@ -146,6 +146,56 @@ def corpus_check_keys(
         raise typer.Exit(1)
 
 
+CORPUS_OPTION = typer.Option(None, "--corpus", help="Corpus folder (default: corpus/ of this checkout).")
+
+
+@corpus_app.command("split")
+def corpus_split(corpus: Path = CORPUS_OPTION) -> None:
+    """Give new clauses in clauses.jsonl a train/dev split (old ones keep theirs), then validate."""
+    from analyzer.corpus.dataset import (
+        assign_splits,
+        default_corpus_dir,
+        load_clauses,
+        record_problems,
+        write_clauses,
+    )
+
+    path = (corpus or default_corpus_dir()) / "clauses.jsonl"
+    records = load_clauses(path)
+    before = sum(r.get("split") in ("train", "dev") for r in records)
+    assign_splits(records)
+    problems = record_problems(records)
+    if problems:
+        fail(f"{path}: {len(problems)} problems, first: {problems[0]}")
+    write_clauses(records, path)
+    typer.echo(f"{path}: {len(records) - before} clauses given a split; {len(records)} in all")
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    corpus: Path = CORPUS_OPTION,
+    check: bool = typer.Option(
+        False, "--check", help="Only check that DATASHEET.md is current (exit 1 if not)."
+    ),
+) -> None:
+    """Write corpus/DATASHEET.md (counts by principle, stance, country style, type, difficulty)."""
+    from analyzer.corpus.dataset import default_corpus_dir, load_clauses
+    from analyzer.corpus.datasheet import datasheet_markdown
+
+    folder = corpus or default_corpus_dir()
+    sheet = datasheet_markdown(load_clauses(folder / "clauses.jsonl"))
+    target = folder / "DATASHEET.md"
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != sheet:
+            typer.echo(f"{target} is stale: run `dnh corpus stats`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{target} is current")
+        return
+    target.write_text(sheet, encoding="utf-8")
+    typer.echo(f"wrote {target}")
+
+
 def _table(path: Path, clauses) -> str:
     rows = [f"{path}: {len(clauses)} clauses", f"{'number':<14} {'pages':<7} text"]
     for clause in clauses:
