@@ -1,0 +1,113 @@
+"""Clauses in, findings out: the trained model's calibrated probabilities combined with the rule side.
+
+For each clause and principle the likeliest stance is kept when its probability reaches the model's
+``review_low`` threshold. Below ``review_high`` the finding is returned with ``needs_review`` rather
+than asserted or dropped. The rule side (taxonomy topics and the deontic frame) supplies the evidence
+and the rationale, and one decision the words settle on their own: a penalty on an offender is no
+finding about the victim (TAXONOMY.md convention 17), unless it punishes disclosing a victim's identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.classify.explain import evidence, rationale
+from analyzer.classify.features import Analysis, analyse
+from analyzer.classify.model import LABELS, ClauseModel
+from analyzer.types import PRINCIPLE_IDS, Clause, Finding
+
+# Principles a penalty on an offender can still protect (an offence of disclosing a victim's identity).
+PENALTY_CAN_PROTECT = frozenset({"PRIVACY_CONFIDENTIALITY"})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    emit: float
+    review_low: float
+    review_high: float
+
+
+def rule_adjusted(probabilities: np.ndarray, analyses: Sequence[Analysis]) -> np.ndarray:
+    """Apply the rules the words settle on their own to model probabilities (a copy)."""
+    adjusted = probabilities.copy()
+    for row, analysis in enumerate(analyses):
+        frame = analysis.frame
+        if frame.penalty_on_offender and frame.actor == "offender" and not frame.mentions_victim:
+            for column, principle in enumerate(PRINCIPLE_IDS):
+                if principle not in PENALTY_CAN_PROTECT:
+                    adjusted[row, column] = 0.0
+                    adjusted[row, column, 0] = 1.0
+    return adjusted
+
+
+def final_probabilities(model: ClauseModel, texts: Sequence[str], analyses: Sequence[Analysis]) -> np.ndarray:
+    """The model's probabilities after the rules: what findings and metrics are computed from."""
+    return rule_adjusted(model.probabilities(texts, analyses), analyses)
+
+
+class Classifier:
+    """A loaded model with its thresholds and the taxonomy it was trained on."""
+
+    def __init__(self, model: ClauseModel) -> None:
+        from analyzer.taxonomy import load_taxonomy
+
+        self.model = model
+        self.taxonomy = load_taxonomy()
+        self.thresholds = Thresholds(**model.meta["thresholds"])
+        self.version = model.meta.get("model_version", "")
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Classifier:
+        from analyzer.training.train import default_model_dir
+
+        return cls(ClauseModel.load(folder or default_model_dir()))
+
+    def probabilities(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> np.ndarray:
+        return final_probabilities(self.model, texts, analyses)
+
+    def classify_texts(
+        self, ids: Sequence[str], texts: Sequence[str], *, batch: int = 512
+    ) -> list[list[Finding]]:
+        """Findings for each text, in order; ``ids`` become the findings' ``clause_id``."""
+        results: list[list[Finding]] = []
+        for start in range(0, len(texts), batch):
+            chunk_ids, chunk = ids[start : start + batch], list(texts[start : start + batch])
+            analyses = analyse(chunk)
+            probabilities = self.probabilities(chunk, analyses)
+            for clause_id, analysis, row in zip(chunk_ids, analyses, probabilities, strict=True):
+                results.append(self._findings(clause_id, analysis, row))
+        return results
+
+    def classify_clauses(self, clauses: Sequence[Clause]) -> list[Finding]:
+        per_clause = self.classify_texts([c.clause_id for c in clauses], [c.text for c in clauses])
+        return [finding for findings in per_clause for finding in findings]
+
+    def _findings(self, clause_id: str, analysis: Analysis, row: np.ndarray) -> list[Finding]:
+        findings = []
+        for column, principle_id in enumerate(PRINCIPLE_IDS):
+            stance_index = int(row[column, 1:].argmax()) + 1
+            confidence = float(row[column, stance_index])
+            if confidence < self.thresholds.review_low:
+                continue
+            stance = LABELS[stance_index]
+            principle = self.taxonomy.get(principle_id)
+            cues = evidence(principle_id, stance, analysis)
+            findings.append(
+                Finding(
+                    clause_id=clause_id,
+                    principle=principle_id,
+                    stance=stance,
+                    confidence=round(confidence, 4),
+                    needs_review=confidence < self.thresholds.review_high,
+                    evidence=cues,
+                    rationale=rationale(principle, stance, analysis),
+                    source="combined" if principle_id in analysis.topics else "model",
+                    model_version=self.version,
+                    taxonomy_version=self.taxonomy.version,
+                )
+            )
+        return findings
