@@ -15,7 +15,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/dnh segment corpus/documents/sample-shelter-sop.pdf --format table
+	$(BIN)/dnh segment corpus/documents/my-shelter-sop.pdf --format table
 
 test: setup
 	$(BIN)/python -m pytest -q

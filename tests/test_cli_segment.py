@@ -10,7 +10,7 @@ from pathlib import Path
 from helpers import fixture_path
 
 DNH = Path(sys.executable).parent / "dnh"
-SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "sample-shelter-sop.pdf"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "my-shelter-sop.pdf"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -30,7 +30,7 @@ def test_ra9208_sections_listed_with_numbers_and_pages():
 def test_bundled_sample_as_a_table():
     result = run("segment", str(SAMPLE), "--format", "table")
     assert result.returncode == 0, result.stderr
-    assert "3.2(b)" in result.stdout and "clauses" in result.stdout.splitlines()[0]
+    assert "4.2(c)" in result.stdout and "clauses" in result.stdout.splitlines()[0]
 
 
 def test_folder_of_documents_is_expanded(tmp_path):
