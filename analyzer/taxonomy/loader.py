@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -36,6 +37,7 @@ TEXT_FIELDS = ("name", "definition", "harmful_when", "protective_when", "recomme
 PRINCIPLE_FIELDS = ("id", *TEXT_FIELDS, "sources", "severity", "affected_groups", "patterns")
 SOURCE_FIELDS = ("instrument", "provision", "note", "verified")
 PATTERN_FIELDS = ("keywords", "phrases", "token_patterns")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 8x faster, same result
 # The runtime tokenizes with a blank English pipeline: no tagger, lemmatizer or parser.
 TOKEN_ATTRS = frozenset({"LOWER", "TEXT", "IS_DIGIT", "LIKE_NUM", "OP"})
 
@@ -61,7 +63,7 @@ def _packaged() -> Taxonomy:
 def taxonomy_from_text(text: str, *, origin: str = "<text>") -> Taxonomy:
     """Parse and validate YAML text; ``origin`` prefixes error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "syntax error"
         raise TaxonomyError(f"{origin}: not valid YAML ({first})") from exc
@@ -75,8 +77,10 @@ def taxonomy_from_data(data: Any, *, origin: str = "<data>") -> Taxonomy:
     raw = check.items(top, "principles", "top level")
     principles = {}
     for index, entry in enumerate(raw, start=1):
-        item = check.mapping(entry, f"principle #{index}", PRINCIPLE_FIELDS)
-        pid = check.text(item, "id", f"principle #{index}")
+        named = isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"].strip()
+        label = entry["id"].strip() if named else f"principle #{index}"
+        item = check.mapping(entry, label, PRINCIPLE_FIELDS)
+        pid = check.text(item, "id", label)
         if pid not in CANONICAL_IDS:
             check.fail(f"unknown principle ID {pid!r} (canonical IDs: {', '.join(CANONICAL_IDS)})")
         if pid in principles:
@@ -141,7 +145,7 @@ def _patterns(check: _Checker, pid: str, raw: dict) -> Patterns:
             check.fail(f"{pid}: keyword {keyword!r} is not a single word (put it in 'phrases')")
     phrases = check.terms(raw, "phrases", pid)
     for phrase in phrases:
-        if len(phrase.split()) < 2:
+        if len(re.split(r"[\s-]+", phrase.strip("-"))) < 2:
             check.fail(f"{pid}: phrase {phrase!r} is a single word (put it in 'keywords')")
     token_patterns = []
     names: set[str] = set()
@@ -169,25 +173,30 @@ def _check_token_pattern(check: _Checker, where: str, pattern: list) -> None:
             check.fail(
                 f"{where}: attribute {unknown[0]!r} is not available (use {', '.join(sorted(TOKEN_ATTRS))})"
             )
-        values = []
         for attr in ("LOWER", "TEXT"):
-            value = token.get(attr)
-            if isinstance(value, dict):
-                if set(value) - {"IN"}:
-                    check.fail(f"{where}: {attr} takes a string or {{IN: [...]}}, not {sorted(value)}")
-                values += value["IN"] if attr == "LOWER" and isinstance(value["IN"], list) else []
-            elif attr == "LOWER" and attr in token:
-                values.append(value)
-        for value in values:
+            if isinstance(token.get(attr), dict) and set(token[attr]) != {"IN"}:
+                check.fail(f"{where}: {attr} takes a string or {{IN: [...]}}, not {sorted(token[attr])}")
+        for value in _lower_values(token):
             if not isinstance(value, str):
-                check.fail(f"{where}: LOWER value {value!r} is not text (quote YAML words such as no, on, yes)")
+                check.fail(
+                    f"{where}: LOWER value {value!r} is not text (quote YAML words such as no, on, yes)"
+                )
             if value != value.lower():
                 check.fail(f"{where}: LOWER value {value!r} is not lower-case and would never match")
     try:
         Matcher(_vocab(), validate=True).add("check", [pattern])
     except Exception as exc:  # spaCy raises ValueError, MatchPatternError or KeyError
-        reason = " ".join(str(exc).split())[:160]
-        check.fail(f"{where}: does not compile ({reason})")
+        check.fail(f"{where}: does not compile ({' '.join(str(exc).split())[:160]})")
+
+
+def _lower_values(token: dict) -> list:
+    """The values a token's ``LOWER`` accepts (empty when it has none, or when ``IN`` is malformed)."""
+    if "LOWER" not in token:
+        return []
+    value = token["LOWER"]
+    if isinstance(value, dict):
+        return value["IN"] if isinstance(value.get("IN"), list) else []
+    return [value]
 
 
 @functools.cache

@@ -12,21 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-CANONICAL_IDS: tuple[str, ...] = (
-    "NON_PUNISHMENT",
-    "NON_DETENTION",
-    "FREEDOM_OF_MOVEMENT",
-    "UNCONDITIONAL_ASSISTANCE",
-    "INFORMED_CONSENT",
-    "VOLUNTARY_SAFE_RETURN",
-    "CHILD_BEST_INTERESTS",
-    "PRIVACY_CONFIDENTIALITY",
-    "NON_DISCRIMINATION",
-    "VICTIM_IDENTIFICATION",
-    "ACCESS_TO_JUSTICE",
-    "NON_REVICTIMISATION",
-    "REINTEGRATION_SUPPORT",
-)
+from analyzer.types import PRINCIPLE_IDS
+
+CANONICAL_IDS: tuple[str, ...] = PRINCIPLE_IDS
 
 Severity = Literal["high", "medium", "low"]
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
