@@ -210,11 +210,11 @@ def evaluate(
 def _metrics_table(metrics: dict) -> str:
     from analyzer.types import PRINCIPLE_IDS
 
-    columns = [name for name in ("dev", "cross_validation") if name in metrics]
-    rows = [f"{'figure':<34}" + "".join(f"{c:>18}" for c in columns)]
+    columns = [name for name in ("dev", "cross_validation", "sample_documents") if name in metrics]
+    rows = [f"{'figure':<40}" + "".join(f"{c:>18}" for c in columns)]  # sample_documents: held out
 
     def line(label: str, get) -> None:
-        rows.append(f"{label:<34}" + "".join(f"{get(metrics[c]):>18.3f}" for c in columns))
+        rows.append(f"{label:<40}" + "".join(f"{get(metrics[c]):>18.3f}" for c in columns))
 
     line("harmful-clause precision", lambda m: m["harmful_clause"]["precision"])
     line("harmful-clause recall", lambda m: m["harmful_clause"]["recall"])

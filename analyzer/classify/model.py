@@ -1,22 +1,26 @@
-"""The trained clause model: one calibrated multinomial logistic regression per principle.
+"""The trained clause model: which principles a clause engages, then the stance it takes on each.
 
-For each principle the head predicts one of ``LABELS`` (no finding, HARMFUL, PROTECTIVE, NEUTRAL) from
-the features of :mod:`analyzer.classify.features`, so a clause never gets two stances for one principle.
-Probabilities are calibrated (sigmoid, cross-validated). The model is saved with skops — never pickle —
-as ``model.skops`` beside ``meta.json``; loading lists the file's types first and refuses any outside
-:data:`TRUSTED_PREFIXES`, and refuses a model trained on another taxonomy.
+Two stages, because stance cues (negation, exceptions, provisos) are shared across principles while the
+subject is not: an *engagement* head per principle (binary logistic regression: does the clause regulate
+this principle's subject?) and one *stance* head over all findings (multinomial logistic regression on
+the clause's features, the principle, and the principle × deontic-frame interactions). The probability
+of a (principle, stance) finding is P(engaged) × P(stance | engaged), so a clause never gets two
+stances for one principle. The model is saved with skops — never pickle — as ``model.skops`` beside
+``meta.json``; loading lists the file's types first and refuses any outside :data:`TRUSTED_PREFIXES`, and
+refuses a model trained on another taxonomy.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
+from scipy import sparse
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 
 from analyzer.classify.features import Analysis, FeatureSpace, analyse
 from analyzer.types import PRINCIPLE_IDS
@@ -42,20 +46,72 @@ def encode(findings_per_clause: Sequence[Sequence[dict]]) -> np.ndarray:
     return y
 
 
-def _head(*, c: float, seed: int) -> CalibratedClassifierCV:
-    base = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
-    return CalibratedClassifierCV(
-        base, method="sigmoid", cv=StratifiedKFold(3, shuffle=True, random_state=seed)
-    )
+STANCES = LABELS[1:]
+ENGAGED_WEIGHT = 3.0  # class weight of "engaged" in the engagement heads (few clauses engage each principle)
+
+
+def _stance_matrix(x: sparse.csr_matrix, frames: np.ndarray, principles: Sequence[int]) -> sparse.csr_matrix:
+    """Stance features: the clause's features, the principle, and principle × frame interactions."""
+    rows = len(principles)
+    onehot = np.zeros((rows, len(PRINCIPLE_IDS)), dtype=np.float32)
+    onehot[np.arange(rows), principles] = 1.0
+    interactions = (onehot[:, :, None] * frames[:, None, :]).reshape(rows, -1)
+    return sparse.hstack([x, sparse.csr_matrix(onehot), sparse.csr_matrix(interactions)], format="csr")
+
+
+def stance_confidence(probabilities: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(confidence, correct) of the likeliest stance, over the (clause, principle) pairs where the model
+    gives a finding at least 5 % or the gold data has one: what a finding's ``confidence`` promises."""
+    stances = probabilities[:, :, 1:]
+    best, confidence = stances.argmax(axis=2) + 1, stances.max(axis=2)
+    mask = (confidence >= 0.05) | (gold != 0)
+    return confidence[mask], (best == gold)[mask].astype(np.float64)
+
+
+def fit_calibrator(probabilities: np.ndarray, gold: np.ndarray) -> IsotonicRegression:
+    """Map the likeliest stance's probability to how often it is right, from out-of-fold predictions."""
+    calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+    return calibrator.fit(*stance_confidence(probabilities, gold))
+
+
+def calibrated(probabilities: np.ndarray, calibrator: IsotonicRegression | None) -> np.ndarray:
+    """Rescale each (clause, principle)'s stance probabilities so the likeliest one is calibrated."""
+    if calibrator is None:
+        return probabilities
+    out = probabilities.copy()
+    stances = out[:, :, 1:]
+    top = stances.max(axis=2)
+    target = calibrator.predict(top.ravel()).reshape(top.shape)
+    scale = np.divide(target, top, out=np.ones_like(top), where=top > 0)
+    stances *= np.minimum(
+        scale, np.divide(1.0, stances.sum(axis=2), out=np.ones_like(top), where=stances.sum(axis=2) > 0)
+    )[:, :, None]
+    out[:, :, 0] = 1.0 - stances.sum(axis=2)
+    return out
+
+
+def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
+    from analyzer.classify.deontic import frame_vector
+
+    return np.asarray([frame_vector(a.frame) for a in analyses], dtype=np.float32)
 
 
 class ClauseModel:
-    """Features and per-principle heads; ``probabilities`` gives (clauses, principles, labels)."""
+    """Features, engagement heads and the stance head; ``probabilities`` gives (clauses, principles, labels)."""
 
-    def __init__(self, features: FeatureSpace, heads: dict[str, object], meta: dict | None = None) -> None:
+    def __init__(
+        self,
+        features: FeatureSpace,
+        engagement: dict[str, LogisticRegression],
+        stance: LogisticRegression,
+        meta: dict | None = None,
+        calibrator: IsotonicRegression | None = None,
+    ) -> None:
         self.features = features
-        self.heads = heads
+        self.engagement = engagement
+        self.stance = stance
         self.meta = meta or {}
+        self.calibrator = calibrator
 
     @classmethod
     def fit(
@@ -64,34 +120,52 @@ class ClauseModel:
         findings: Sequence[Sequence[dict]],
         *,
         analyses: Sequence[Analysis] | None = None,
-        c: float = 4.0,
+        c_engagement: float = 10.0,
+        c_stance: float = 10.0,
         seed: int = 13,
     ) -> ClauseModel:
         analyses = analyses if analyses is not None else analyse(texts)
         features = FeatureSpace().fit(texts)
         x = features.transform(texts, analyses)
         y = encode(findings)
-        heads = {}
+        engagement = {}
         for column, principle in enumerate(PRINCIPLE_IDS):
-            heads[principle] = _head(c=c, seed=seed).fit(x, y[:, column])
-        return cls(features, heads)
+            head = LogisticRegression(
+                C=c_engagement, class_weight={0: 1.0, 1: ENGAGED_WEIGHT}, max_iter=5000, random_state=seed
+            )
+            engagement[principle] = head.fit(x, (y[:, column] > 0).astype(np.int64))
+        rows, columns = np.nonzero(y)
+        stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
+        stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
+        stance.fit(stance_x, y[rows, columns])
+        return cls(features, engagement, stance)
 
     def probabilities(self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None) -> np.ndarray:
-        """P(label) per clause and principle, shape (len(texts), 13, 4); classes unseen in training get 0."""
+        """P(label) per clause and principle, shape (len(texts), 13, 4), rows summing to one."""
         analyses = analyses if analyses is not None else analyse(texts)
         x = self.features.transform(texts, analyses)
+        frames = _frames(analyses)
         out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)), dtype=np.float64)
+        stance_columns = list(self.stance.classes_)
         for column, principle in enumerate(PRINCIPLE_IDS):
-            head = self.heads[principle]
-            out[:, column, head.classes_] = head.predict_proba(x)
-        return out
+            engaged = self.engagement[principle].predict_proba(x)[:, 1]
+            stance = self.stance.predict_proba(_stance_matrix(x, frames, [column] * len(texts)))
+            out[:, column, 0] = 1.0 - engaged
+            out[:, column, stance_columns] = engaged[:, None] * stance
+        return calibrated(out, self.calibrator)
 
     def save(self, folder: Path) -> Path:
         import skops.io as sio
 
         folder.mkdir(parents=True, exist_ok=True)
-        state = {"word": self.features.word, "char": self.features.char, "heads": self.heads}
-        sio.dump(state, folder / MODEL_FILE)
+        state = {
+            "word": self.features.word,
+            "char": self.features.char,
+            "engagement": self.engagement,
+            "stance": self.stance,
+            "calibrator": self.calibrator,
+        }
+        sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (folder / META_FILE).write_text(
             json.dumps(self.meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -121,7 +195,13 @@ class ClauseModel:
                 f"{folder}: refusing to load unexpected types from the model file: {', '.join(refused)}"
             )
         state = sio.load(path, trusted=untrusted)
-        return cls(FeatureSpace(state["word"], state["char"]), state["heads"], meta)
+        return cls(
+            FeatureSpace(state["word"], state["char"]),
+            state["engagement"],
+            state["stance"],
+            meta,
+            state["calibrator"],
+        )
 
 
 def _check_taxonomy(folder: Path, meta: dict) -> None:

@@ -13,6 +13,27 @@ from analyzer.corpus.dataset import _contrast_groups, default_corpus_dir, load_c
 from analyzer.training.metrics import evaluate
 
 
+def document_figures(classifier, *, corpus: Path | None = None) -> dict:
+    """Figures on the sample documents, end to end: each PDF read, segmented and classified, against its
+    answer key. No sample document is used in training or tuning."""
+    from analyzer.corpus.answer_keys import document_clauses, key_path, read_key
+
+    folder = (corpus or default_corpus_dir()) / "documents"
+    texts, gold = [], []
+    for pdf in sorted(folder.glob("*.pdf")):
+        key = key_path(pdf)
+        if key.is_file():
+            clauses = document_clauses(pdf)
+            texts += [c.text for c in clauses]
+            gold += [entry["findings"] for entry in read_key(key)]
+    if not texts:
+        return {}
+    from analyzer.classify.features import analyse
+
+    figures = evaluate(gold, classifier.probabilities(texts, analyse(texts)), emit=classifier.thresholds.emit)
+    return {"documents": len(list(folder.glob("*.key.jsonl"))), **figures}
+
+
 def evaluate_model(
     classifier,
     *,
@@ -21,7 +42,7 @@ def evaluate_model(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
     from analyzer.classify.features import analyse
-    from analyzer.training.train import SEED, cross_validated
+    from analyzer.training.train import SEED, cross_validation
 
     records = load_clauses((corpus or default_corpus_dir()) / "clauses.jsonl")
     emit = classifier.thresholds.emit
@@ -33,12 +54,15 @@ def evaluate_model(
             [r["findings"] for r in dev], classifier.model.probabilities(texts, analyse(texts)), emit=emit
         )
     }
+    documents = document_figures(classifier, corpus=corpus)
+    if documents:
+        metrics["sample_documents"] = documents
     if folds:
         train_set = [r for r in records if r["split"] == "train"]
         texts = [r["text"] for r in train_set]
         groups = _contrast_groups(records)
         seed = classifier.model.meta.get("training", {}).get("seed", SEED)
-        probabilities = cross_validated(
+        probabilities, _ = cross_validation(
             texts,
             [r["findings"] for r in train_set],
             analyse(texts),

@@ -3,8 +3,8 @@
 - harmful-clause precision / recall / F1: a clause is positive when it has any HARMFUL finding;
 - per-principle F1 of HARMFUL findings, and their macro average;
 - false-alarm rate: the share of clauses without any gold finding that get a predicted finding;
-- expected calibration error of the predicted label per (clause, principle) where either side is a
-  finding.
+- expected calibration error of the findings' confidence (the likeliest stance's probability against
+  how often it is right).
 A finding is predicted when its probability reaches the ``emit`` threshold.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analyzer.classify.model import LABELS, encode
+from analyzer.classify.model import LABELS, encode, stance_confidence
 from analyzer.types import PRINCIPLE_IDS
 
 HARMFUL = LABELS.index("HARMFUL")
@@ -36,14 +36,10 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def calibration_error(probabilities: np.ndarray, gold: np.ndarray, *, bins: int = 10) -> float:
-    """Expected calibration error of the top label, over (clause, principle) pairs that are findings
-    in the gold data or in the prediction."""
-    top = probabilities.argmax(axis=2)
-    confidence = probabilities.max(axis=2)
-    mask = (top != 0) | (gold != 0)
-    if not mask.any():
+    """Expected calibration error of findings' confidence (see ``stance_confidence``)."""
+    conf, correct = stance_confidence(probabilities, gold)
+    if not len(conf):
         return 0.0
-    conf, correct = confidence[mask], (top == gold)[mask]
     edges = np.linspace(0, 1, bins + 1)
     error = 0.0
     for low, high in zip(edges[:-1], edges[1:], strict=True):
