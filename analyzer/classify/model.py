@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from sklearn.dummy import DummyClassifier
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
@@ -102,7 +103,7 @@ class ClauseModel:
     def __init__(
         self,
         features: FeatureSpace,
-        engagement: dict[str, LogisticRegression],
+        engagement: dict[str, LogisticRegression | DummyClassifier],
         stance: LogisticRegression,
         meta: dict | None = None,
         calibrator: IsotonicRegression | None = None,
@@ -130,10 +131,14 @@ class ClauseModel:
         y = encode(findings)
         engagement = {}
         for column, principle in enumerate(PRINCIPLE_IDS):
-            head = LogisticRegression(
-                C=c_engagement, class_weight={0: 1.0, 1: ENGAGED_WEIGHT}, max_iter=5000, random_state=seed
-            )
-            engagement[principle] = head.fit(x, (y[:, column] > 0).astype(np.int64))
+            engaged = (y[:, column] > 0).astype(np.int64)
+            if engaged.min() == engaged.max():  # a training set where no clause (or every clause) engages it
+                head = DummyClassifier(strategy="constant", constant=int(engaged[0]))
+            else:
+                head = LogisticRegression(
+                    C=c_engagement, class_weight={0: 1.0, 1: ENGAGED_WEIGHT}, max_iter=5000, random_state=seed
+                )
+            engagement[principle] = head.fit(x, engaged)
         rows, columns = np.nonzero(y)
         stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
         stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
@@ -147,12 +152,32 @@ class ClauseModel:
         frames = _frames(analyses)
         out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)), dtype=np.float64)
         stance_columns = list(self.stance.classes_)
+        stance_by_principle = self._stance_probabilities(x, frames)
         for column, principle in enumerate(PRINCIPLE_IDS):
-            engaged = self.engagement[principle].predict_proba(x)[:, 1]
-            stance = self.stance.predict_proba(_stance_matrix(x, frames, [column] * len(texts)))
+            head = self.engagement[principle]
+            classes = list(head.classes_)
+            engaged = head.predict_proba(x)[:, classes.index(1)] if 1 in classes else np.zeros(len(texts))
             out[:, column, 0] = 1.0 - engaged
-            out[:, column, stance_columns] = engaged[:, None] * stance
+            out[:, column, stance_columns] = engaged[:, None] * stance_by_principle[column]
         return calibrated(out, self.calibrator)
+
+    def _stance_probabilities(self, x: sparse.csr_matrix, frames: np.ndarray) -> list[np.ndarray]:
+        """P(stance | engaged) for every principle, as the stance head computes it on
+        ``_stance_matrix(x, frames, [principle] * n)``, without building that matrix thirteen times."""
+        coef, intercept = self.stance.coef_, self.stance.intercept_
+        width, count = x.shape[1], len(PRINCIPLE_IDS)
+        shared = np.asarray(x @ coef[:, :width].T) + intercept
+        per_principle = coef[:, width : width + count]
+        interactions = coef[:, width + count :].reshape(coef.shape[0], count, -1)
+        result = []
+        for column in range(count):
+            logits = shared + per_principle[:, column] + frames @ interactions[:, column, :].T
+            if logits.shape[1] == 1:  # a binary head: sklearn keeps one column of logits
+                logits = np.hstack([-logits, logits]) / 2
+            logits -= logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            result.append(exp / exp.sum(axis=1, keepdims=True))
+        return result
 
     def save(self, folder: Path) -> Path:
         import skops.io as sio

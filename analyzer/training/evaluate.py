@@ -51,7 +51,7 @@ def evaluate_model(
     texts = [r["text"] for r in dev]
     metrics = {
         "dev": evaluate(
-            [r["findings"] for r in dev], classifier.model.probabilities(texts, analyse(texts)), emit=emit
+            [r["findings"] for r in dev], classifier.probabilities(texts, analyse(texts)), emit=emit
         )
     }
     documents = document_figures(classifier, corpus=corpus)

@@ -112,7 +112,7 @@ def train(
     texts, findings = [r["text"] for r in train_set], [r["findings"] for r in train_set]
     train_analyses = [analyses[r["id"]] for r in train_set]
     groups = _contrast_groups(records)
-    cv = cross_validated(
+    cv, calibrator = cross_validation(
         texts,
         findings,
         train_analyses,
@@ -121,28 +121,27 @@ def train(
         seed=seed,
         progress=progress,
     )
-    calibrator = fit_calibrator(cv, encode(findings))
-    cv = calibrated(cv, calibrator)
     emit = tune_emit(findings, cv)
     progress(f"fitting on {len(train_set)} train clauses (emit threshold {emit})")
     model = ClauseModel.fit(texts, findings, analyses=train_analyses, seed=seed)
     model.calibrator = calibrator
-    dev_probabilities = model.probabilities(
-        [r["text"] for r in dev_set], [analyses[r["id"]] for r in dev_set]
-    )
-    metrics = {
-        "dev": evaluate([r["findings"] for r in dev_set], dev_probabilities, emit=emit),
-        "cross_validation": {"folds": folds, **evaluate(findings, cv, emit=emit)},
-    }
     model.meta = _meta(
         corpus, out, records, train_set, dev_set, emit=emit, seed=seed, folds=folds, extra=len(extra)
     )
     model.save(out)
+    # Score what was saved, as `dnh evaluate` and users will load it.
     from analyzer.classify.classifier import Classifier
     from analyzer.training.evaluate import document_figures
 
+    saved = Classifier(ClauseModel.load(out))
+    dev_texts = [r["text"] for r in dev_set]
+    dev_probabilities = saved.probabilities(dev_texts, [analyses[r["id"]] for r in dev_set])
+    metrics = {
+        "dev": evaluate([r["findings"] for r in dev_set], dev_probabilities, emit=emit),
+        "cross_validation": {"folds": folds, **evaluate(findings, cv, emit=emit)},
+    }
     progress("scoring the sample documents end to end")
-    documents = document_figures(Classifier(model), corpus=corpus)
+    documents = document_figures(saved, corpus=corpus)
     if documents:
         metrics["sample_documents"] = documents
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,84 @@
+"""`dnh classify`, `dnh evaluate` and `dnh train` as a user runs them (the contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analyzer.training.train import default_model_dir
+
+DNH = Path(sys.executable).parent / "dnh"
+
+
+def run(*args: str, stdin: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(DNH), *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def test_classify_follows_the_contract(tmp_path):
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {
+            "id": "a",
+            "text": "Residents shall not leave the shelter without the written permission of the manager.",
+            "country": "MY",
+        },
+        {"id": 7, "text": "This Regulation comes into force on the date of its promulgation."},
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run("classify", str(source), "-o", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["a", 7]
+    assert out[0]["country"] == "MY"
+    assert out[1]["findings"] == []
+    finding = next(f for f in out[0]["findings"] if f["principle"] == "FREEDOM_OF_MOVEMENT")
+    assert finding["stance"] == "HARMFUL"
+    assert 0 <= finding["confidence"] <= 1 and isinstance(finding["needs_review"], bool)
+    assert isinstance(finding["evidence"], list) and finding["rationale"] and finding["recommended_wording"]
+
+
+def test_classify_reads_standard_input():
+    result = run(
+        "classify",
+        "-",
+        stdin=json.dumps({"id": "s", "text": "No victim shall be detained in a police cell."}) + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "s"
+
+
+@pytest.mark.parametrize(
+    ("case", "content", "message"),
+    [
+        ("not JSON", "{not json\n", "line 1: not JSON"),
+        ("no text", json.dumps({"id": 1}) + "\n", 'needs an "id" and a "text"'),
+        ("no id", json.dumps({"text": "x"}) + "\n", 'needs an "id"'),
+        ("a list, not an object", "[1, 2]\n", 'needs an "id"'),
+    ],
+)
+def test_classify_refuses_bad_input_with_one_line_and_status_2(tmp_path, case, content, message):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(content, encoding="utf-8")
+    result = run("classify", str(source))
+    assert result.returncode == 2, case
+    assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_classify_a_missing_file_is_bad_input(tmp_path):
+    result = run("classify", str(tmp_path / "none.jsonl"))
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_evaluate_reproduces_the_shipped_metrics():
+    result = run("evaluate")
+    assert result.returncode == 0, result.stderr
+    shipped = json.loads((default_model_dir() / "metrics.json").read_text(encoding="utf-8"))
+    for column in ("dev", "cross_validation", "sample_documents"):
+        value = shipped[column]["harmful_clause"]["f1"]
+        assert f"{value:.3f}" in result.stdout, column

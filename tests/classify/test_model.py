@@ -1,0 +1,182 @@
+"""The shipped clause model: metric floors on held-out data, contrast pairs, save/load and safety checks.
+
+Floors sit a little below the figures in models/clause-classifier/metrics.json so that a regression fails
+the suite; they are not the product targets (see the model card).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from functools import cache
+
+import numpy as np
+import pytest
+
+from analyzer.classify import model as model_module
+from analyzer.classify.classifier import Classifier
+from analyzer.classify.features import analyse
+from analyzer.classify.model import ClauseModel, ModelError
+from analyzer.corpus.dataset import label_set, load_clauses
+from analyzer.training.metrics import evaluate
+from analyzer.training.train import default_model_dir
+
+DEV_FLOORS = {
+    "harmful_clause_f1": 0.60,
+    "harmful_macro_f1": 0.45,
+    "false_alarm_rate": 0.12,
+    "calibration_error": 0.18,
+}
+
+
+@cache
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+@cache
+def dev_figures() -> dict:
+    dev = [r for r in load_clauses() if r["split"] == "dev"]
+    texts = [r["text"] for r in dev]
+    probabilities = classifier().probabilities(texts, analyse(texts))
+    return evaluate([r["findings"] for r in dev], probabilities, emit=classifier().thresholds.emit)
+
+
+def test_dev_split_harmful_clause_f1_floor():
+    assert dev_figures()["harmful_clause"]["f1"] >= DEV_FLOORS["harmful_clause_f1"]
+
+
+def test_dev_split_harmful_macro_f1_floor():
+    assert dev_figures()["harmful_macro_f1"] >= DEV_FLOORS["harmful_macro_f1"]
+
+
+def test_dev_split_false_alarms_ceiling():
+    assert dev_figures()["false_alarm_rate"] <= DEV_FLOORS["false_alarm_rate"]
+
+
+def test_dev_split_calibration_error_ceiling():
+    assert dev_figures()["calibration_error"] <= DEV_FLOORS["calibration_error"]
+
+
+def test_shipped_metrics_match_the_dev_split():
+    shipped = json.loads((default_model_dir() / "metrics.json").read_text(encoding="utf-8"))["dev"]
+    assert shipped == dev_figures()
+
+
+def test_most_dev_contrast_pairs_get_different_findings():
+    records = {r["id"]: r for r in load_clauses()}
+    pairs = [
+        (r, records[r["contrast_of"]]) for r in records.values() if r["contrast_of"] and r["split"] == "dev"
+    ]
+    assert len(pairs) >= 10
+    ids = [p[0]["id"] for p in pairs] + [p[1]["id"] for p in pairs]
+    texts = [p[0]["text"] for p in pairs] + [p[1]["text"] for p in pairs]
+    findings = dict(zip(ids, classifier().classify_texts(ids, texts), strict=True))
+
+    def labels(record_id):
+        return {(f.principle, f.stance) for f in findings[record_id] if not f.needs_review}
+
+    differing = sum(labels(a["id"]) != labels(b["id"]) for a, b in pairs)
+    assert differing / len(pairs) >= 0.5
+    assert all(label_set(a) != label_set(b) for a, b in pairs)
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "principle", "stance"),
+    [
+        (
+            "negated detention",
+            "No trafficked person shall be held in a police cell or an immigration depot.",
+            "NON_DETENTION",
+            "PROTECTIVE",
+        ),
+        (
+            "assistance tied to testimony",
+            "Shelter and a monthly allowance shall be provided only to victims who agree to testify against the accused.",
+            "UNCONDITIONAL_ASSISTANCE",
+            "HARMFUL",
+        ),
+        (
+            "forced return",
+            "Foreign victims shall be deported within seven days of their rescue.",
+            "VOLUNTARY_SAFE_RETURN",
+            "HARMFUL",
+        ),
+    ],
+)
+def test_clear_cases_are_read_right(case, text, principle, stance):
+    findings = classifier().classify_texts(["x"], [text])[0]
+    assert (principle, stance) in {(f.principle, f.stance) for f in findings}, case
+
+
+def test_a_penalty_on_traffickers_is_no_finding():
+    text = "Whoever detains a trafficked person or confiscates her passport shall be punished with imprisonment of ten years."
+    assert classifier().classify_texts(["x"], [text])[0] == []
+
+
+def test_every_finding_carries_an_explanation():
+    texts = [r["text"] for r in load_clauses() if r["split"] == "dev"][:80]
+    for findings in classifier().classify_texts([str(i) for i in range(len(texts))], texts):
+        for finding in findings:
+            assert finding.rationale.endswith(".") and len(finding.rationale) > 20
+            assert 0.0 <= finding.confidence <= 1.0
+            assert finding.model_version and finding.taxonomy_version
+
+
+@cache
+def small_model() -> ClauseModel:
+    train = [r for r in load_clauses() if r["split"] == "train"][:300]
+    model = ClauseModel.fit([r["text"] for r in train], [r["findings"] for r in train])
+    model.meta = dict(classifier().model.meta)
+    return model
+
+
+def test_save_and_load_give_the_same_probabilities(tmp_path):
+    texts = [r["text"] for r in load_clauses()[:50]]
+    before = small_model().probabilities(texts)
+    small_model().save(tmp_path / "m")
+    after = ClauseModel.load(tmp_path / "m").probabilities(texts)
+    np.testing.assert_allclose(before, after)
+    assert not list((tmp_path / "m").glob("*.pkl"))
+
+
+def test_loading_refuses_a_model_trained_on_another_taxonomy(tmp_path):
+    folder = tmp_path / "m"
+    shutil.copytree(default_model_dir(), folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["taxonomy"]["hash"] = "0" * 64
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="taxonomy"):
+        ClauseModel.load(folder)
+
+
+def test_loading_refuses_unexpected_types(tmp_path):
+    import fractions
+
+    import skops.io as sio
+
+    folder = tmp_path / "m"
+    shutil.copytree(default_model_dir(), folder)
+    sio.dump(
+        {"word": None, "char": None, "payload": fractions.Fraction(1, 3)}, folder / model_module.MODEL_FILE
+    )
+    with pytest.raises(ModelError, match="refusing to load unexpected types.*fractions.Fraction"):
+        ClauseModel.load(folder)
+
+
+def test_loading_a_folder_without_a_model_says_how_to_get_one(tmp_path):
+    with pytest.raises(ModelError, match="dnh train"):
+        ClauseModel.load(tmp_path)
+
+
+def test_fast_stance_probabilities_equal_the_stance_heads_own():
+    from analyzer.classify.model import _frames, _stance_matrix
+
+    model = classifier().model
+    texts = [r["text"] for r in load_clauses()[:60]]
+    analyses = analyse(texts)
+    x, frames = model.features.transform(texts, analyses), _frames(analyses)
+    fast = model._stance_probabilities(x, frames)
+    for column in range(len(fast)):
+        slow = model.stance.predict_proba(_stance_matrix(x, frames, [column] * len(texts)))
+        np.testing.assert_allclose(fast[column], slow, rtol=1e-5, atol=1e-7)  # float32 features
