@@ -1,4 +1,6 @@
 # Set-up, tests and the demo. `make run` and `make test` set up on their own when needed.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +17,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/dnh segment corpus/documents/my-shelter-sop.pdf --format table
+	$(BIN)/dnh segment corpus/documents/my-shelter-sop.pdf | $(BIN)/dnh classify - --format table
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -74,7 +74,7 @@ def segment(
                 typer.echo(f"dnh: {path}: warning: {warning}", err=True)
             if fmt is SegmentFormat.jsonl:
                 for clause in clauses:
-                    record = {"document": str(path), **clause.to_dict()}
+                    record = {"document": str(path), "id": clause.clause_id, **clause.to_dict()}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 out.write(_table(path, clauses))
@@ -131,13 +131,24 @@ def classify(
     ),
     output: Path = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of stdout."),
     model: Path = MODEL_OPTION,
+    fmt: SegmentFormat = typer.Option(
+        SegmentFormat.jsonl, "--format", "-f", help="jsonl, or a table of findings."
+    ),
 ) -> None:
-    """Classify clauses: JSON Lines in, the same lines with "findings" out."""
+    """Classify clauses: JSON Lines in, the same lines with "findings" out.
+
+    Pipe `dnh segment` into it to classify a document: `dnh segment POLICY.pdf | dnh classify - -f table`.
+    """
     records = _read_jsonl_clauses(input)
     classifier = _load_classifier(model)
     taxonomy = classifier.taxonomy
     results = classifier.classify_texts([str(r["id"]) for r in records], [r["text"] for r in records])
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    if fmt is SegmentFormat.table:
+        out.write(_findings_table(records, results))
+        if output:
+            out.close()
+        return
     try:
         for record, findings in zip(records, results, strict=True):
             record = dict(record)
@@ -205,6 +216,27 @@ def evaluate(
         progress=lambda m: typer.echo(m, err=True),
     )
     typer.echo(_metrics_table(metrics))
+
+
+def _findings_table(records: list[dict], results) -> str:
+    """Findings one per line, harmful first within each clause; clauses without findings left out."""
+    order = {"HARMFUL": 0, "PROTECTIVE": 1, "NEUTRAL": 2}
+    lines = [f"{'clause':<14} {'principle':<25} {'stance':<10} {'conf':>5}  text"]
+    counts = {"HARMFUL": 0, "PROTECTIVE": 0, "NEUTRAL": 0}
+    for record, findings in zip(records, results, strict=True):
+        label = str(record.get("number") or record["id"])[:14]
+        text = " ".join(record["text"][len(record.get("lead_in") or "") :].split())
+        for finding in sorted(findings, key=lambda f: order[f.stance]):
+            counts[finding.stance] += 1
+            review = "?" if finding.needs_review else " "
+            lines.append(
+                f"{label:<14} {finding.principle:<25} {finding.stance:<10} {finding.confidence:>5.2f}{review} {text[:70]}"
+            )
+    lines.append(
+        f"\n{len(records)} clauses: {counts['HARMFUL']} harmful, {counts['PROTECTIVE']} protective, "
+        f"{counts['NEUTRAL']} neutral findings (? = needs review)"
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _metrics_table(metrics: dict) -> str:
