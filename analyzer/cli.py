@@ -260,6 +260,144 @@ def _metrics_table(metrics: dict) -> str:
     return "\n".join(rows)
 
 
+AUDIT_FORMATS = ("json", "csv", "html", "pdf")
+
+
+def _formats(value: list[str]) -> list[str]:
+    chosen = [f.strip().lower() for item in value for f in item.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - set(AUDIT_FORMATS))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown format {', '.join(unknown)}; choose from {', '.join(AUDIT_FORMATS)}"
+        )
+    return chosen or list(AUDIT_FORMATS)
+
+
+@app.command()
+def audit(
+    paths: list[Path] = typer.Argument(..., help="Documents or folders to audit."),
+    country: str = typer.Option(
+        None, "--country", help="ISO country code of the documents (e.g. MY, PH, TH)."
+    ),
+    doc_type: str = typer.Option(None, "--doc-type", help="Document type (law, SOP, circular, ...)."),
+    out: Path = typer.Option(Path("dnh-audit"), "--out", help="Folder for the reports."),
+    formats: list[str] = typer.Option(
+        [], "--format", "-f", help="json, csv, html, pdf (repeat or comma-separate; default: all)."
+    ),
+    db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
+    store: bool = typer.Option(True, "--store/--no-store", help="Save the audit in the store."),
+    password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
+    model: Path = MODEL_OPTION,
+) -> None:
+    """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
+    import time
+
+    from analyzer.ingest import iter_documents
+    from analyzer.pipeline import audit_document
+    from analyzer.report.export import finding_rows, safe_stem, write_csv, write_json
+
+    chosen = _formats(formats)
+    try:
+        documents = list(iter_documents(paths))
+    except InputError as error:
+        fail(str(error))
+    classifier = _load_classifier(model)
+    out.mkdir(parents=True, exist_ok=True)
+    started, failures, pages, findings = time.monotonic(), [], 0, 0
+    opened = _open_store(db) if store else None
+    try:
+        for number, path in enumerate(documents, start=1):
+            try:
+                result = audit_document(
+                    path,
+                    country=country,
+                    doc_type=doc_type,
+                    password=password,
+                    timeout=timeout,
+                    classifier=classifier,
+                )
+            except InputError as error:
+                failures.append(str(error))
+                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                continue
+            stem = out / safe_stem(path.name)
+            written = []
+            if "json" in chosen:
+                written.append(write_json(result, stem.with_suffix(".json")))
+            if "csv" in chosen:
+                written.append(
+                    write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_suffix(".csv"))
+                )
+            if "html" in chosen:
+                from analyzer.report.html import write_html
+
+                written.append(write_html(result, stem.with_suffix(".html")))
+            if "pdf" in chosen and result.document.format == "pdf":
+                from analyzer.report.pdf import highlight_pdf
+
+                written.append(highlight_pdf(result, path, stem.with_name(stem.name + ".highlighted.pdf")))
+            if opened is not None:
+                opened.save(result)
+            card = result.scorecard
+            pages += result.document.page_count
+            findings += card["findings"]
+            score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
+            typer.echo(
+                f"[{number}/{len(documents)}] {path.name}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
+                f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: "
+                f"{', '.join(result.gaps) or 'none'}",
+                err=True,
+            )
+            for item in written:
+                typer.echo(str(item))
+    finally:
+        if opened is not None:
+            opened.close()
+    elapsed = time.monotonic() - started
+    typer.echo(
+        f"{len(documents) - len(failures)} documents audited ({pages} pages, {findings} findings), "
+        f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}",
+        err=True,
+    )
+    if failures:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _open_store(db: Path | None):
+    from analyzer.store import Store
+
+    return Store(db)
+
+
+@app.command()
+def compare(
+    db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
+    out: Path = typer.Option(None, "--out", help="Also write the matrix to FILE.csv or FILE.parquet."),
+    stance: str = typer.Option(
+        "HARMFUL", "--stance", help="HARMFUL, PROTECTIVE or NEUTRAL findings to count."
+    ),
+) -> None:
+    """Print the country × principle matrix of findings from the store."""
+    from analyzer.store import country_matrix, export
+
+    stance = stance.upper()
+    if stance not in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
+        fail(f"--stance {stance}: choose HARMFUL, PROTECTIVE or NEUTRAL")
+    matrix = country_matrix(db, stance=stance)
+    if matrix.empty:
+        typer.echo("the store holds no audits yet: run `dnh audit` first", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{stance} findings by country and principle")
+    typer.echo(matrix.to_string())
+    if out:
+        try:
+            export(matrix.reset_index(), out)
+        except ValueError as error:
+            fail(f"{out}: {error}")
+        typer.echo(f"wrote {out}", err=True)
+
+
 @app.command()
 def taxonomy(
     fmt: str = typer.Option("table", "--format", "-f", help="table or json"),

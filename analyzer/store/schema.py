@@ -1,0 +1,100 @@
+"""The store's tables, their version, and where the database file lives by default.
+
+One DuckDB file holds four tables. ``documents`` has one row per audit, keyed by the document's SHA-256
+and the model version that audited it, so re-auditing the same file with the same model replaces rather
+than duplicates. ``clauses`` and ``findings`` hang off that key. ``reviews`` holds reviewers' decisions
+on findings; they are never deleted when an audit is replaced. ``schema_version`` records
+:data:`SCHEMA_VERSION`; a file written by a newer schema is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+APP_NAME = "dnh-policy-analyzer"
+DB_ENV = "DNH_DB"
+DB_FILE = "audits.duckdb"
+
+TABLES: dict[str, str] = {
+    "schema_version": "version INTEGER NOT NULL",
+    "documents": """
+        doc_id VARCHAR NOT NULL,
+        model_version VARCHAR NOT NULL,
+        path VARCHAR,
+        file_name VARCHAR,
+        title VARCHAR,
+        country VARCHAR NOT NULL,
+        doc_type VARCHAR,
+        language VARCHAR,
+        pages INTEGER,
+        clauses INTEGER,
+        score DOUBLE,
+        scorecard JSON,
+        gaps JSON,
+        taxonomy_version VARCHAR,
+        audited_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (doc_id, model_version)
+    """,
+    "clauses": """
+        doc_id VARCHAR NOT NULL,
+        model_version VARCHAR NOT NULL,
+        clause_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        number VARCHAR,
+        heading_path VARCHAR[],
+        text VARCHAR,
+        lead_in VARCHAR,
+        division VARCHAR,
+        pages INTEGER[],
+        "start" INTEGER,
+        "end" INTEGER,
+        PRIMARY KEY (clause_id, model_version)
+    """,
+    "findings": """
+        doc_id VARCHAR NOT NULL,
+        model_version VARCHAR NOT NULL,
+        clause_id VARCHAR NOT NULL,
+        principle VARCHAR NOT NULL,
+        stance VARCHAR NOT NULL,
+        confidence DOUBLE NOT NULL,
+        needs_review BOOLEAN NOT NULL,
+        evidence VARCHAR[],
+        rationale VARCHAR,
+        source VARCHAR,
+        taxonomy_version VARCHAR,
+        PRIMARY KEY (clause_id, model_version, principle)
+    """,
+    "reviews": """
+        review_id VARCHAR PRIMARY KEY,
+        clause_id VARCHAR NOT NULL,
+        doc_id VARCHAR NOT NULL,
+        principle VARCHAR NOT NULL,
+        original_stance VARCHAR,
+        decision VARCHAR NOT NULL CHECK (decision IN ('accept', 'change', 'reject')),
+        new_principle VARCHAR,
+        new_stance VARCHAR,
+        note VARCHAR,
+        reviewer VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        model_version VARCHAR
+    """,
+}
+
+
+def default_db_path() -> Path:
+    """``$DNH_DB`` if set, else ``audits.duckdb`` in the user's data folder (created if missing)."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir(APP_NAME))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / DB_FILE
+
+
+def create_statements() -> list[str]:
+    """``CREATE TABLE IF NOT EXISTS`` for every table, in dependency-free order."""
+    return [f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()]

@@ -1,0 +1,189 @@
+"""The audit pipeline end to end: scorecards, gaps, exports and `dnh audit`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from analyzer.classify.classifier import Classifier
+from analyzer.corpus.render import parse_source, render_pdf
+from analyzer.pipeline import audit_document
+from analyzer.report.export import finding_rows, neutralise, safe_stem, write_csv
+from analyzer.types import PRINCIPLE_IDS
+
+DNH = Path(sys.executable).parent / "dnh"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "my-shelter-sop.pdf"
+KNOWN = """% title: Test Shelter Regulation
+% header: Test Shelter Regulation 2026
+
+# TEST SHELTER REGULATION
+
+## PART I GENERAL
+
+Section 1. Short title. - This Regulation may be cited as the Test Shelter Regulation.
+
+Section 2. Non-detention. - No trafficked person shall be held in a police cell, a prison or an immigration detention centre.
+
+Section 3. Return. - Foreign victims shall be deported to their country of origin within seven days of their rescue.
+
+Section 4. Assistance. - Shelter, food and medical care shall be provided only to victims who agree to testify against the accused.
+
+Section 5. Commencement. - This Regulation comes into force on the date of its publication in the Gazette.
+"""
+
+
+@cache
+def classifier() -> Classifier:
+    return Classifier.load()
+
+
+@cache
+def sample():
+    return audit_document(SAMPLE, country="MY", classifier=classifier())
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory):
+    path = render_pdf(parse_source(KNOWN), tmp_path_factory.mktemp("known") / "known.pdf")
+    return audit_document(path, country="ZZ", classifier=classifier())
+
+
+def _findings(result, number: str) -> set[tuple[str, str]]:
+    ids = {c.clause_id for c in result.clauses if c.number == number}
+    return {(f.principle, f.stance) for f in result.findings if f.clause_id in ids and not f.needs_review}
+
+
+@pytest.mark.parametrize(
+    ("case", "number", "expected"),
+    [
+        ("a plain ban on detention protects", "2", ("NON_DETENTION", "PROTECTIVE")),
+        ("deportation within seven days harms", "3", ("VOLUNTARY_SAFE_RETURN", "HARMFUL")),
+        ("help tied to testimony harms", "4", ("UNCONDITIONAL_ASSISTANCE", "HARMFUL")),
+    ],
+)
+def test_known_provisions_of_a_generated_pdf_are_found(known, case, number, expected):
+    assert expected in _findings(known, number), case
+
+
+def test_commencement_clause_gets_no_finding(known):
+    assert _findings(known, "5") == set()
+
+
+def test_scorecard_counts_follow_the_findings():
+    result = sample()
+    card = result.scorecard
+    assert set(card["principles"]) == set(PRINCIPLE_IDS)
+    emit = card["emit_threshold"]
+    harmful = sum(f.stance == "HARMFUL" and f.confidence >= emit for f in result.findings)
+    assert card["harmful"] == harmful
+    for principle, counts in card["principles"].items():
+        binding = counts["harmful"] + counts["protective"]
+        assert counts["score"] == (round(100 * counts["protective"] / binding, 1) if binding else None)
+        assert (principle in result.gaps) == (counts["protective"] == 0)
+
+
+def test_audit_keeps_country_and_every_clause():
+    result = sample()
+    assert result.document.country == "MY"
+    key = (SAMPLE.with_name("my-shelter-sop.key.jsonl")).read_text(encoding="utf-8").splitlines()
+    assert len(result.clauses) == len(key)
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path):
+    source = tmp_path / "hostile.txt"
+    source.write_text(
+        'Section 1. =HYPERLINK("http://example.invalid") Residents shall not leave the shelter without the '
+        "written permission of the manager.\n",
+        encoding="utf-8",
+    )
+    result = audit_document(source, classifier=classifier())
+    rows = finding_rows(result)
+    assert rows, "the hostile clause should still be classified"
+    rows[0]["clause_text"] = "=HYPERLINK(1)"
+    path = write_csv(rows, tmp_path / "out.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert "'=HYPERLINK(1)" in cells
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@x", "'@x"), ("ok", "ok"), (3, 3)],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("My SOP (final).pdf", "My-SOP-final"),
+        ("../../etc/passwd", "passwd"),
+        ("<script>.pdf", "script"),
+        ("....pdf", "document"),
+    ],
+)
+def test_output_file_names_are_sanitised(name, stem):
+    assert safe_stem(name) == stem
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_dnh_audit_writes_every_output_and_does_not_duplicate_on_rerun(tmp_path):
+    db, out = tmp_path / "audits.duckdb", tmp_path / "out"
+    first = run("audit", str(SAMPLE), "--country", "MY", "--out", str(out), "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        ["my-shelter-sop.json", "my-shelter-sop.csv", "my-shelter-sop.html", "my-shelter-sop.highlighted.pdf"]
+    )
+    data = json.loads((out / "my-shelter-sop.json").read_text(encoding="utf-8"))
+    assert data["document"]["country"] == "MY" and data["scorecard"]["principles"]
+    second = run("audit", str(SAMPLE), "--country", "MY", "--out", str(out), "--db", str(db))
+    assert second.returncode == 0, second.stderr
+    from analyzer.store import load_documents
+
+    assert len(load_documents(db)) == 1
+
+
+def test_dnh_audit_goes_on_after_a_bad_file_and_exits_2(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_text("not a pdf", encoding="utf-8")
+    result = run(
+        "audit", str(bad), str(SAMPLE), "--no-store", "--format", "json", "--out", str(tmp_path / "o")
+    )
+    assert result.returncode == 2
+    assert "broken.pdf: not a PDF" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "o" / "my-shelter-sop.json").is_file()
+
+
+def test_dnh_compare_prints_the_country_matrix(tmp_path):
+    db = tmp_path / "audits.duckdb"
+    documents = Path(SAMPLE).parent
+    for name, country in (("my-shelter-sop.pdf", "MY"), ("th-immigration-circular.pdf", "TH")):
+        result = run(
+            "audit",
+            str(documents / name),
+            "--country",
+            country,
+            "--db",
+            str(db),
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "o"),
+        )
+        assert result.returncode == 0, result.stderr
+    compared = run("compare", "--db", str(db), "--out", str(tmp_path / "matrix.csv"))
+    assert compared.returncode == 0, compared.stderr
+    assert "MY" in compared.stdout and "TH" in compared.stdout and "NON_DETENTION" in compared.stdout
+    assert (tmp_path / "matrix.csv").is_file()
