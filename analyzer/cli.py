@@ -295,7 +295,7 @@ def audit(
 
     from analyzer.ingest import iter_documents
     from analyzer.pipeline import audit_document
-    from analyzer.report.export import finding_rows, safe_stem, write_csv, write_json
+    from analyzer.report.export import safe_stem
 
     chosen = _formats(formats)
     try:
@@ -321,22 +321,14 @@ def audit(
                 failures.append(str(error))
                 typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
                 continue
-            stem = out / safe_stem(path.name)
-            written = []
-            if "json" in chosen:
-                written.append(write_json(result, stem.with_suffix(".json")))
-            if "csv" in chosen:
-                written.append(
-                    write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_suffix(".csv"))
+            try:
+                written = _write_reports(
+                    result, path, out / safe_stem(path.name), chosen, classifier, password
                 )
-            if "html" in chosen:
-                from analyzer.report.html import write_html
-
-                written.append(write_html(result, stem.with_suffix(".html")))
-            if "pdf" in chosen and result.document.format == "pdf":
-                from analyzer.report.pdf import highlight_pdf
-
-                written.append(highlight_pdf(result, path, stem.with_name(stem.name + ".highlighted.pdf")))
+            except InputError as error:
+                failures.append(str(error))
+                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                continue
             if opened is not None:
                 opened.save(result)
             card = result.scorecard
@@ -362,6 +354,31 @@ def audit(
     )
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _write_reports(
+    result, path: Path, stem: Path, chosen: list[str], classifier, password: str | None
+) -> list[Path]:
+    """The chosen report files of one audit, named after ``stem``."""
+    from analyzer.report.export import finding_rows, write_csv, write_json
+
+    written = []
+    if "json" in chosen:
+        written.append(write_json(result, stem.with_suffix(".json")))
+    if "csv" in chosen:
+        written.append(
+            write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_suffix(".csv"))
+        )
+    if "html" in chosen:
+        from analyzer.report.html import write_html
+
+        written.append(write_html(result, stem.with_suffix(".html")))
+    if "pdf" in chosen and result.document.format == "pdf":
+        from analyzer.report.pdf import highlight_pdf
+
+        out = stem.with_name(stem.name + ".highlighted.pdf")
+        written.append(highlight_pdf(result, path, out, taxonomy=classifier.taxonomy, password=password))
+    return written
 
 
 def _open_store(db: Path | None):

@@ -31,6 +31,7 @@ TABLES: dict[str, str] = {
         pages INTEGER,
         clauses INTEGER,
         score DOUBLE,
+        emit_threshold DOUBLE,
         scorecard JSON,
         gaps JSON,
         taxonomy_version VARCHAR,

@@ -1,0 +1,245 @@
+"""The :class:`Store`: an embedded DuckDB database of audits and reviewers' decisions.
+
+``Store.save`` writes one :class:`~analyzer.types.AuditResult` in a transaction, keyed by (document
+SHA-256, model version): saving the same audit again replaces its rows instead of adding new ones, and
+``Store.has`` lets a batch skip what is already stored. ``Store.add_review`` records a reviewer's
+decision on a finding; ``Store.export_reviews_as_training`` turns the reviewed clauses into corpus
+records (``corpus/clauses.jsonl`` format) so that reviewers' corrections can be trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from analyzer.store.schema import SCHEMA_VERSION, create_statements, default_db_path
+from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult
+
+Decision = Literal["accept", "change", "reject"]
+DECISIONS: tuple[str, ...] = ("accept", "change", "reject")
+UNKNOWN_COUNTRY = "unknown"
+
+
+def _now() -> datetime:
+    """The current UTC time without a zone, as DuckDB's TIMESTAMP holds it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def model_version_of(result: AuditResult) -> str:
+    """The version of the model that produced ``result`` (scorecard first, then its findings)."""
+    version = result.scorecard.get("model_version")
+    return version or next((f.model_version for f in result.findings if f.model_version), "")
+
+
+class Store:
+    """A DuckDB file of audits (``":memory:"`` for a throw-away one); ``None`` opens :func:`default_db_path`.
+
+    Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        target = default_db_path() if path is None else path
+        if str(target) != ":memory:":
+            target = Path(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = target
+        self.connection = duckdb.connect(str(target))
+        try:
+            self._create_tables()
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def _create_tables(self) -> None:
+        for statement in create_statements():
+            self.connection.execute(statement)
+        stored = self.connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        if stored is None:
+            self.connection.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+        elif stored > SCHEMA_VERSION:
+            raise ValueError(
+                f"{self.path}: store schema version {stored} is newer than this analyzer's "
+                f"({SCHEMA_VERSION}); upgrade dnh-policy-analyzer"
+            )
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+        """Run any SQL on the store and return the result as a DataFrame."""
+        return self.connection.execute(sql, list(params or [])).df()
+
+    # --- audits ---------------------------------------------------------------------------------------
+
+    def has(self, doc_id: str, model_version: str | None = None) -> bool:
+        """Whether the document is stored (audited by ``model_version``, or by any model when ``None``)."""
+        row = self.connection.execute(
+            "SELECT count(*) FROM documents WHERE doc_id = ? AND (? IS NULL OR model_version = ?)",
+            [doc_id, model_version, model_version],
+        ).fetchone()
+        return row[0] > 0
+
+    def save(self, result: AuditResult, *, replace: bool = True) -> bool:
+        """Store one audit; return whether it was new.
+
+        An audit already stored under the same (doc_id, model_version) is replaced when ``replace`` is
+        true and left alone otherwise. Reviews are never touched.
+        """
+        doc, version = result.document, model_version_of(result)
+        exists = self.has(doc.doc_id, version)
+        if exists and not replace:
+            return False
+        key = [doc.doc_id, version]
+        card = result.scorecard
+        taxonomy_version = card.get("taxonomy_version") or next(
+            (f.taxonomy_version for f in result.findings if f.taxonomy_version), ""
+        )
+        self.connection.begin()
+        try:
+            for table in ("findings", "clauses", "documents"):
+                self.connection.execute(f"DELETE FROM {table} WHERE doc_id = ? AND model_version = ?", key)
+            self.connection.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    *key,
+                    doc.path,
+                    Path(doc.path).name,
+                    doc.title,
+                    (doc.country or "").strip() or UNKNOWN_COUNTRY,
+                    doc.doc_type,
+                    doc.language,
+                    doc.page_count,
+                    len(result.clauses),
+                    card.get("score"),
+                    card.get("emit_threshold", 0.0),
+                    json.dumps(card, ensure_ascii=False, default=str),
+                    json.dumps(list(result.gaps)),
+                    taxonomy_version,
+                    _now(),
+                ],
+            )
+            if result.clauses:
+                self.connection.executemany(
+                    "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [*key, c.clause_id, position, c.number, list(c.heading_path), c.text, c.lead_in]
+                        + [c.division, list(c.pages), c.start, c.end]
+                        for position, c in enumerate(result.clauses)
+                    ],
+                )
+            if result.findings:
+                self.connection.executemany(
+                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [*key, f.clause_id, f.principle, f.stance, float(f.confidence), bool(f.needs_review)]
+                        + [list(f.evidence), f.rationale, f.source, f.taxonomy_version or taxonomy_version]
+                        for f in result.findings
+                    ],
+                )
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        return not exists
+
+    # --- reviews --------------------------------------------------------------------------------------
+
+    def add_review(
+        self,
+        clause_id: str,
+        principle: str,
+        decision: Decision,
+        *,
+        original_stance: str | None = None,
+        new_principle: str | None = None,
+        new_stance: str | None = None,
+        note: str = "",
+        reviewer: str = "",
+        model_version: str | None = None,
+    ) -> str:
+        """Record a reviewer's decision on the clause's finding for ``principle``; return the review id.
+
+        ``accept`` keeps the finding, ``change`` replaces it by (``new_principle``, ``new_stance``) (either
+        may be left out to keep the original), ``reject`` drops it. The review refers to the audit by
+        ``model_version`` (default: the document's latest audit); ``original_stance`` defaults to that
+        audit's finding and must be given for a principle the audit did not find.
+        """
+        if decision not in DECISIONS:
+            raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+        for name, value in (("principle", principle), ("new_principle", new_principle)):
+            if value is not None and value not in PRINCIPLE_IDS:
+                raise ValueError(f"{name} {value!r} is not a principle ID")
+        for name, value in (("original_stance", original_stance), ("new_stance", new_stance)):
+            if value is not None and value not in STANCES:
+                raise ValueError(f"{name} {value!r} is not one of {', '.join(STANCES)}")
+        if decision == "change" and new_principle is None and new_stance is None:
+            raise ValueError("a 'change' review needs new_principle or new_stance")
+        row = self.connection.execute(
+            """SELECT c.doc_id, c.model_version FROM clauses c JOIN documents d USING (doc_id, model_version)
+               WHERE c.clause_id = ? AND (? IS NULL OR c.model_version = ?)
+               ORDER BY d.audited_at DESC LIMIT 1""",
+            [clause_id, model_version, model_version],
+        ).fetchone()
+        if row is None:
+            raise ValueError(f"clause {clause_id!r} is not in the store")
+        doc_id, model_version = row
+        if original_stance is None:
+            found = self.connection.execute(
+                "SELECT stance FROM findings WHERE clause_id = ? AND model_version = ? AND principle = ?",
+                [clause_id, model_version, principle],
+            ).fetchone()
+            if found is None:
+                raise ValueError(f"clause {clause_id} has no {principle} finding: give original_stance")
+            original_stance = found[0]
+        review_id = uuid.uuid4().hex
+        self.connection.execute(
+            "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [review_id, clause_id, doc_id, principle, original_stance, decision, new_principle, new_stance]
+            + [note, reviewer, _now(), model_version],
+        )
+        return review_id
+
+    def reviews(self, *, doc_id: str | None = None) -> pd.DataFrame:
+        """Reviewers' decisions in the order they were made (of one document when ``doc_id`` is given)."""
+        return self.query(
+            "SELECT * FROM reviews WHERE (? IS NULL OR doc_id = ?) ORDER BY created_at, rowid",
+            [doc_id, doc_id],
+        )
+
+    def export_reviews_as_training(
+        self,
+        path: Path | str,
+        *,
+        default_country_style: str | None = None,
+        default_doc_type: str | None = None,
+    ) -> int:
+        """Write the reviewed clauses as corpus records (JSON Lines); return how many were written.
+
+        See :func:`analyzer.store.training.training_records`. Refuses (``ValueError``) to write records
+        that :func:`analyzer.corpus.dataset.record_problems` rejects.
+        """
+        from analyzer.corpus.dataset import record_problems, write_clauses
+        from analyzer.store.training import training_records
+
+        records = training_records(
+            self, default_country_style=default_country_style, default_doc_type=default_doc_type
+        )
+        problems = record_problems(records)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ValueError(f"reviewed clauses are not valid corpus records: {problems[0]}{more}")
+        write_clauses(records, Path(path))
+        return len(records)

@@ -1,0 +1,49 @@
+"""Writing a DataFrame to CSV or Parquet, chosen by the file's extension.
+
+CSV files are opened in spreadsheets, which run a cell starting with ``=``, ``+``, ``-`` or ``@`` as a
+formula (and tab or carriage return can hide one). Clause text comes from untrusted documents, so every
+text cell (and header) starting with one of those characters is prefixed with a single quote, the
+neutralisation OWASP recommends against CSV injection. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_SUFFIXES = (".csv", ".parquet")
+
+
+def neutralised(value: object) -> object:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with its index as columns and every formula-like text cell and header neutralised."""
+    if not isinstance(df.index, pd.RangeIndex) or any(name is not None for name in df.index.names):
+        df = df.reset_index()
+    safe = df.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
+            safe[column] = safe[column].astype(object).map(neutralised)
+    safe.columns = [neutralised(str(column)) for column in safe.columns]
+    return safe
+
+
+def export(df: pd.DataFrame, path: Path | str) -> Path:
+    """Write ``df`` to ``path``: ``.csv`` (spreadsheet-safe, UTF-8) or ``.parquet``; return the path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        # CRLF line ends (RFC 4180) also make the writer quote cells holding a bare carriage return.
+        spreadsheet_safe(df).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    elif suffix == ".parquet":
+        df.to_parquet(path)
+    else:
+        raise ValueError(f"cannot export to {suffix or 'a file without extension'!r}: use .csv or .parquet")
+    return path

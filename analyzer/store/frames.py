@@ -1,0 +1,151 @@
+"""The store as pandas DataFrames, for researchers: findings, documents and country comparisons.
+
+Every function takes ``db``: a :class:`~analyzer.store.database.Store`, a database path, or ``None`` for
+the default store (``$DNH_DB`` or the user data folder), so ``load_findings()`` works from a notebook
+with no setup. Each document counts once, through its latest audit (the most recently saved model
+version) unless ``model_version`` is given. Country comparisons count *asserted* findings only:
+confidence at or above the emit threshold recorded in the document's scorecard, as its scorecard does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyzer.store.database import Store
+from analyzer.types import PRINCIPLE_IDS
+
+Db = Store | Path | str | None
+
+AUDITS = """
+    WITH audits AS (
+        SELECT * FROM documents WHERE ? IS NULL OR model_version = ?
+        QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY audited_at DESC, model_version DESC) = 1
+    )
+"""
+
+FINDINGS = (
+    AUDITS
+    + """
+    SELECT d.country, d.doc_type, d.title, d.file_name, f.doc_id, f.model_version, f.clause_id,
+           c.position, c.number, c.text, c.pages, f.principle, f.stance, f.confidence, f.needs_review,
+           f.confidence >= d.emit_threshold AS asserted, f.evidence, f.rationale, f.source,
+           f.taxonomy_version
+    FROM audits d
+    JOIN findings f ON f.doc_id = d.doc_id AND f.model_version = d.model_version
+    JOIN clauses c ON c.clause_id = f.clause_id AND c.model_version = f.model_version
+    WHERE ? IS NULL OR d.country = ?
+    ORDER BY d.country, d.title, d.doc_id, c.position, list_position(?, f.principle)
+"""
+)
+
+DOCUMENTS = (
+    AUDITS
+    + """
+    SELECT doc_id, model_version, country, doc_type, title, file_name, path, language, pages, clauses,
+           score, emit_threshold, gaps, taxonomy_version, audited_at
+    FROM audits ORDER BY country, title, doc_id
+"""
+)
+
+
+@contextmanager
+def opened(db: Db) -> Iterator[Store]:
+    """``db`` itself when it is a Store; otherwise a Store opened on that path and closed afterwards."""
+    if isinstance(db, Store):
+        yield db
+        return
+    with Store(db) as store:
+        yield store
+
+
+def load_findings(
+    db: Db = None, *, country: str | None = None, model_version: str | None = None
+) -> pd.DataFrame:
+    """One row per finding, with its document's country, type and title and its clause's number, text, pages.
+
+    ``asserted`` tells whether the finding reaches the document's emit threshold.
+    """
+    with opened(db) as store:
+        return store.query(FINDINGS, [model_version, model_version, country, country, list(PRINCIPLE_IDS)])
+
+
+def load_documents(db: Db = None, *, model_version: str | None = None) -> pd.DataFrame:
+    """One row per stored document (its latest audit), with its score and gaps (a JSON list)."""
+    with opened(db) as store:
+        return store.query(DOCUMENTS, [model_version, model_version])
+
+
+def _countries(store: Store) -> list[str]:
+    return sorted(store.query(DOCUMENTS, [None, None])["country"].unique())
+
+
+def country_matrix(db: Db = None, *, stance: str = "HARMFUL") -> pd.DataFrame:
+    """Countries × the 13 principles: how many asserted findings of ``stance`` each country's documents hold."""
+    with opened(db) as store:
+        countries = _countries(store)
+        findings = load_findings(store)
+    chosen = findings[findings["asserted"] & (findings["stance"] == stance)]
+    matrix = pd.crosstab(chosen["country"], chosen["principle"]) if len(chosen) else pd.DataFrame()
+    matrix = matrix.reindex(index=countries, columns=list(PRINCIPLE_IDS), fill_value=0).astype("int64")
+    matrix.index.name, matrix.columns.name = "country", None
+    return matrix
+
+
+def country_scores(db: Db = None) -> pd.DataFrame:
+    """Countries × principles: ``100 × protective / (protective + harmful)``, NaN where there is neither."""
+    with opened(db) as store:
+        protective = country_matrix(store, stance="PROTECTIVE")
+        harmful = country_matrix(store, stance="HARMFUL")
+    binding = (protective + harmful).astype(float).replace(0, np.nan)
+    return 100.0 * protective / binding
+
+
+def _asserted(store: Store, country: str) -> pd.DataFrame:
+    """The asserted findings of ``country``'s documents; ``ValueError`` when it has no document."""
+    if country not in _countries(store):
+        raise ValueError(f"no stored document has country {country!r}")
+    findings = load_findings(store, country=country)
+    return findings[findings["asserted"]]
+
+
+def country_gaps(country: str, db: Db = None) -> list[str]:
+    """Principles that no document of ``country`` protects, in canonical order."""
+    with opened(db) as store:
+        findings = _asserted(store, country)
+    protected = set(findings.loc[findings["stance"] == "PROTECTIVE", "principle"])
+    return [p for p in PRINCIPLE_IDS if p not in protected]
+
+
+CONTRADICTION_COLUMNS = ("doc_id", "title", "clause_id", "number", "text")
+
+
+def contradictions(country: str, db: Db = None) -> pd.DataFrame:
+    """Clause pairs of ``country`` where one document protects a principle and another document harms it.
+
+    Columns: ``principle``, then ``protective_``/``harmful_`` + doc_id, title, clause_id, number, text.
+    """
+    with opened(db) as store:
+        findings = _asserted(store, country)
+    columns = ["principle", "position", *CONTRADICTION_COLUMNS]
+    sides = {
+        stance: findings.loc[findings["stance"] == stance, columns].add_prefix(f"{stance.lower()}_")
+        for stance in ("PROTECTIVE", "HARMFUL")
+    }
+    pairs = sides["PROTECTIVE"].merge(
+        sides["HARMFUL"], left_on="protective_principle", right_on="harmful_principle"
+    )
+    pairs = pairs[pairs["protective_doc_id"] != pairs["harmful_doc_id"]]
+    pairs = pairs.rename(columns={"protective_principle": "principle"})
+    pairs["order"] = pairs["principle"].map(PRINCIPLE_IDS.index)
+    pairs = pairs.sort_values(
+        ["order", "protective_title", "protective_position", "harmful_title", "harmful_position"]
+    )
+    keep = ["principle"] + [
+        f"{side}_{c}" for side in ("protective", "harmful") for c in CONTRADICTION_COLUMNS
+    ]
+    return pairs[keep].reset_index(drop=True)

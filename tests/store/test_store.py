@@ -1,0 +1,416 @@
+"""The DuckDB store: saving audits without duplicates, DataFrames, country comparisons, exports, reviews."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer.classify.classifier import Classifier
+from analyzer.corpus.dataset import load_clauses, record_problems
+from analyzer.pipeline import audit_document
+from analyzer.store import (
+    Store,
+    contradictions,
+    country_gaps,
+    country_matrix,
+    country_scores,
+    default_db_path,
+    export,
+    load_documents,
+    load_findings,
+    model_version_of,
+)
+from analyzer.types import PRINCIPLE_IDS, AuditResult
+
+DOCUMENTS = Path(__file__).resolve().parents[2] / "corpus" / "documents"
+SAMPLES = {
+    "MY": ("my-shelter-sop.pdf", "SOP"),
+    "TH": ("th-immigration-circular.pdf", None),
+    "PH": ("ph-referral-guidelines.pdf", None),
+}
+
+
+@cache
+def audit(country: str) -> AuditResult:
+    """The sample document of ``country`` audited once per test session."""
+    name, doc_type = SAMPLES[country]
+    return audit_document(DOCUMENTS / name, country=country, doc_type=doc_type, classifier=Classifier.load())
+
+
+def as_country(result: AuditResult, country: str | None) -> AuditResult:
+    return dataclasses.replace(result, document=dataclasses.replace(result.document, country=country))
+
+
+def asserted(result: AuditResult, stance: str | None = None) -> list:
+    emit = result.scorecard["emit_threshold"]
+    return [f for f in result.findings if f.confidence >= emit and stance in (None, f.stance)]
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    return {
+        table: int(store.query(f"SELECT count(*) AS n FROM {table}")["n"][0])
+        for table in ("documents", "clauses", "findings")
+    }
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    """A store file holding the Malaysian SOP (MY) and the Thai circular (TH)."""
+    path = tmp_path / "audits.duckdb"
+    with Store(path) as store:
+        for country in ("MY", "TH"):
+            store.save(audit(country))
+    return path
+
+
+@pytest.fixture
+def two_document_db(tmp_path) -> Path:
+    """A store file where the Malaysian SOP and the Philippine guidelines are both from country XX."""
+    path = tmp_path / "xx.duckdb"
+    with Store(path) as store:
+        for country in ("MY", "PH"):
+            store.save(as_country(audit(country), "XX"))
+    return path
+
+
+# --- saving -------------------------------------------------------------------------------------------
+
+
+def test_resaving_an_audit_replaces_it_instead_of_duplicating(db):
+    result = audit("MY")
+    with Store(db) as store:
+        before = table_counts(store)
+        assert store.save(result) is False
+        assert table_counts(store) == before
+        assert store.has(result.document.doc_id, model_version_of(result))
+        assert store.has(result.document.doc_id)
+        assert not store.has(result.document.doc_id, "another-model")
+        assert not store.has("0" * 64)
+    assert before == {
+        "documents": 2,
+        "clauses": len(audit("MY").clauses) + len(audit("TH").clauses),
+        "findings": len(audit("MY").findings) + len(audit("TH").findings),
+    }
+
+
+def test_saving_without_replace_keeps_the_stored_audit(db):
+    renamed = dataclasses.replace(
+        audit("MY"), document=dataclasses.replace(audit("MY").document, title="New")
+    )
+    with Store(db) as store:
+        assert store.save(renamed, replace=False) is False
+        assert "New" not in set(load_documents(store)["title"])
+        assert store.save(renamed) is False
+        assert "New" in set(load_documents(store)["title"])
+
+
+def test_a_new_audit_is_reported_as_new():
+    with Store(":memory:") as store:
+        assert store.save(audit("MY")) is True
+
+
+def test_documents_audited_without_a_country_are_stored_as_unknown():
+    with Store(":memory:") as store:
+        store.save(as_country(audit("MY"), None))
+        assert list(load_documents(store)["country"]) == ["unknown"]
+        assert list(country_matrix(store).index) == ["unknown"]
+
+
+def test_a_store_written_by_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.duckdb"
+    with Store(path) as store:
+        store.connection.execute("UPDATE schema_version SET version = 99")
+    with pytest.raises(ValueError, match="schema version 99"):
+        Store(path)
+
+
+def test_dnh_db_environment_variable_chooses_the_default_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("DNH_DB", str(tmp_path / "mine.duckdb"))
+    assert default_db_path() == tmp_path / "mine.duckdb"
+    assert load_documents().empty
+    assert (tmp_path / "mine.duckdb").is_file()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME is where platformdirs looks on Linux")
+def test_default_store_lives_in_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DNH_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_db_path() == tmp_path / "dnh-policy-analyzer" / "audits.duckdb"
+    assert (tmp_path / "dnh-policy-analyzer").is_dir()
+
+
+# --- DataFrames and country comparisons ---------------------------------------------------------------
+
+
+def test_load_findings_has_one_row_per_finding_with_its_document_and_clause(db):
+    findings = load_findings(db)
+    assert len(findings) == len(audit("MY").findings) + len(audit("TH").findings)
+    assert {"country", "doc_type", "title", "number", "text", "pages", "principle", "stance"} <= set(findings)
+    clause = {c.clause_id: c for c in audit("MY").clauses}
+    row = findings[findings["country"] == "MY"].iloc[-1]
+    assert row["text"] == clause[row["clause_id"]].text
+    assert list(row["pages"]) == list(clause[row["clause_id"]].pages)
+    assert row["title"] == audit("MY").document.title and row["doc_type"] == "SOP"
+    assert len(load_findings(db, country="TH")) == len(audit("TH").findings)
+
+
+def test_load_findings_reads_the_latest_model_version_of_each_document(db):
+    newer = audit("MY")
+    newer = dataclasses.replace(
+        newer,
+        findings=tuple(dataclasses.replace(f, model_version="v2") for f in newer.findings[:5]),
+        scorecard={**newer.scorecard, "model_version": "v2"},
+    )
+    with Store(db) as store:
+        assert store.save(newer) is True
+        mine = load_findings(store, country="MY")
+        assert len(mine) == 5 and set(mine["model_version"]) == {"v2"}
+        old = load_findings(store, country="MY", model_version=model_version_of(audit("MY")))
+        assert len(old) == len(audit("MY").findings)
+        assert len(load_documents(store)) == 2
+
+
+@pytest.mark.parametrize("stance", ["HARMFUL", "PROTECTIVE", "NEUTRAL"])
+def test_country_matrix_counts_asserted_findings_per_country_and_principle(db, stance):
+    matrix = country_matrix(db, stance=stance)
+    assert list(matrix.index) == ["MY", "TH"]
+    assert list(matrix.columns) == list(PRINCIPLE_IDS)
+    for country in ("MY", "TH"):
+        expected = Counter(f.principle for f in asserted(audit(country), stance))
+        assert matrix.loc[country].to_dict() == {p: expected.get(p, 0) for p in PRINCIPLE_IDS}
+
+
+def test_country_matrix_of_an_empty_store_is_empty_with_the_principles_as_columns():
+    with Store(":memory:") as store:
+        matrix = country_matrix(store)
+    assert matrix.empty and list(matrix.columns) == list(PRINCIPLE_IDS)
+
+
+def test_country_scores_of_a_one_document_country_are_its_scorecard(db):
+    scores = country_scores(db)
+    for country in ("MY", "TH"):
+        card = audit(country).scorecard["principles"]
+        for principle in PRINCIPLE_IDS:
+            expected = card[principle]["score"]
+            if expected is None:
+                assert np.isnan(scores.loc[country, principle])
+            else:
+                assert round(scores.loc[country, principle], 1) == expected
+
+
+def test_country_gaps_of_a_one_document_country_are_its_gaps(db):
+    assert country_gaps("MY", db) == list(audit("MY").gaps)
+    assert country_gaps("TH", db) == list(audit("TH").gaps)
+
+
+def test_country_gaps_are_what_none_of_its_documents_protect(two_document_db):
+    both = set(audit("MY").gaps) & set(audit("PH").gaps)
+    assert country_gaps("XX", two_document_db) == [p for p in PRINCIPLE_IDS if p in both]
+
+
+def test_contradictions_pair_a_protective_clause_with_a_harmful_clause_of_another_document(two_document_db):
+    pairs = contradictions("XX", two_document_db)
+    stances = {
+        (f.clause_id, f.principle, f.stance) for country in ("MY", "PH") for f in asserted(audit(country))
+    }
+    assert len(pairs) > 0
+    assert (pairs["protective_doc_id"] != pairs["harmful_doc_id"]).all()
+    for row in pairs.itertuples():
+        assert (row.protective_clause_id, row.principle, "PROTECTIVE") in stances
+        assert (row.harmful_clause_id, row.principle, "HARMFUL") in stances
+
+    def principles(country: str, stance: str) -> set[str]:
+        return {f.principle for f in asserted(audit(country), stance)}
+
+    expected = (principles("MY", "PROTECTIVE") & principles("PH", "HARMFUL")) | (
+        principles("PH", "PROTECTIVE") & principles("MY", "HARMFUL")
+    )
+    assert set(pairs["principle"]) == expected
+    numbers = {c.clause_id: c.number for country in ("MY", "PH") for c in audit(country).clauses}
+    assert all(numbers[row.harmful_clause_id] == row.harmful_number for row in pairs.itertuples())
+
+
+def test_a_country_with_one_document_has_no_contradictions(db):
+    assert contradictions("MY", db).empty
+
+
+@pytest.mark.parametrize("ask", [country_gaps, contradictions], ids=["gaps", "contradictions"])
+def test_a_country_without_documents_is_refused(db, ask):
+    with pytest.raises(ValueError, match="no stored document has country 'ZZ'"):
+        ask("ZZ", db)
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell, written",
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "'\r=1"),
+        ("plain text", "plain text"),
+        ("a = b", "a = b"),
+    ],
+)
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(tmp_path, cell, written):
+    path = export(pd.DataFrame({"text": [cell], "number": [-2]}), tmp_path / "out.csv")
+    read = pd.read_csv(path, dtype={"text": str}, keep_default_na=False)
+    assert read["text"][0] == written
+    assert read["number"][0] == -2
+
+
+def test_csv_export_of_findings_neutralises_a_hostile_title(tmp_path):
+    hostile = audit("MY")
+    hostile = dataclasses.replace(
+        hostile, document=dataclasses.replace(hostile.document, title='=HYPERLINK("http://x")')
+    )
+    with Store(":memory:") as store:
+        store.save(hostile)
+        path = export(load_findings(store), tmp_path / "findings.csv")
+    read = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert set(read["title"]) == {'\'=HYPERLINK("http://x")'}
+
+
+def test_csv_export_keeps_the_country_index(db, tmp_path):
+    read = pd.read_csv(export(country_matrix(db), tmp_path / "matrix.csv"))
+    assert list(read.columns) == ["country", *PRINCIPLE_IDS]
+    assert list(read["country"]) == ["MY", "TH"]
+
+
+def test_parquet_export_round_trips_with_pandas(db, tmp_path):
+    matrix = country_matrix(db)
+    pd.testing.assert_frame_equal(pd.read_parquet(export(matrix, tmp_path / "matrix.parquet")), matrix)
+    findings = load_findings(db)
+    read = pd.read_parquet(export(findings, tmp_path / "findings.parquet"))
+    scalar = findings.drop(columns=["pages", "evidence"])
+    pd.testing.assert_frame_equal(read[scalar.columns], scalar, check_dtype=False)
+    assert [list(e) for e in read["evidence"]] == [list(e) for e in findings["evidence"]]
+
+
+@pytest.mark.parametrize("name", ["out.xlsx", "out.json", "out"])
+def test_export_refuses_other_extensions_in_one_line(tmp_path, name):
+    with pytest.raises(ValueError, match="use .csv or .parquet") as error:
+        export(pd.DataFrame({"a": [1]}), tmp_path / name)
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / name).exists()
+
+
+# --- reviews ------------------------------------------------------------------------------------------
+
+
+def reviewable(result: AuditResult, *, findings: int, other_than: str = "") -> str:
+    """A clause of at least four words with at least ``findings`` asserted findings."""
+    counts = Counter(f.clause_id for f in asserted(result))
+    texts = {c.clause_id: c.text for c in result.clauses}
+    return next(
+        c for c, n in counts.items() if n >= findings and len(texts[c].split()) >= 4 and c != other_than
+    )
+
+
+def labels_of(result: AuditResult, clause_id: str) -> dict[str, str]:
+    return {f.principle: f.stance for f in asserted(result) if f.clause_id == clause_id}
+
+
+def test_reviews_become_training_records_with_the_decisions_applied(db, tmp_path):
+    result = audit("MY")
+    two = reviewable(result, findings=2)
+    one = reviewable(result, findings=1, other_than=two)
+    kept, dropped = sorted(labels_of(result, two))[:2]
+    changed = next(iter(labels_of(result, one)))
+    new_stance = "PROTECTIVE" if labels_of(result, one)[changed] != "PROTECTIVE" else "HARMFUL"
+    with Store(db) as store:
+        store.add_review(two, kept, "accept", reviewer="A. Reviewer")
+        store.add_review(two, dropped, "reject", note="not about victims")
+        store.add_review(one, changed, "change", new_stance=new_stance, reviewer="B. Reviewer")
+        store.save(result)  # re-auditing keeps the reviews
+        reviews = store.reviews()
+        written = store.export_reviews_as_training(tmp_path / "reviewed.jsonl")
+    assert list(reviews["decision"]) == ["accept", "reject", "change"]
+    assert set(reviews["doc_id"]) == {result.document.doc_id}
+    records = load_clauses(tmp_path / "reviewed.jsonl")
+    assert written == len(records) == 2
+    assert record_problems(records) == []
+    by_clause = {r["id"]: r for r in records}
+    expected_two = {p: s for p, s in labels_of(result, two).items() if p != dropped}
+    expected_one = {**labels_of(result, one), changed: new_stance}
+    assert {f["principle"]: f["stance"] for f in by_clause[f"review-{two}"]["findings"]} == expected_two
+    assert {f["principle"]: f["stance"] for f in by_clause[f"review-{one}"]["findings"]} == expected_one
+    for record in records:
+        assert (record["difficulty"], record["split"], record["contrast_of"]) == ("hard", "train", None)
+        assert (record["country_style"], record["doc_type"]) == ("MY", "SOP")
+    assert "not about victims" in by_clause[f"review-{two}"]["note"]
+    assert by_clause[f"review-{two}"]["text"] == {c.clause_id: c.text for c in result.clauses}[two]
+
+
+def test_a_change_can_move_a_finding_to_another_principle(db, tmp_path):
+    result = audit("MY")
+    clause = reviewable(result, findings=1)
+    principle, stance = next(iter(labels_of(result, clause).items()))
+    target = next(p for p in PRINCIPLE_IDS if p not in labels_of(result, clause))
+    with Store(db) as store:
+        store.add_review(clause, principle, "change", new_principle=target)
+        store.export_reviews_as_training(tmp_path / "reviewed.jsonl")
+    (record,) = load_clauses(tmp_path / "reviewed.jsonl")
+    labels = {f["principle"]: f["stance"] for f in record["findings"]}
+    assert principle not in labels and labels[target] == stance
+
+
+def test_training_export_needs_a_corpus_doc_type_for_documents_without_one(db, tmp_path):
+    clause = reviewable(audit("TH"), findings=1)
+    principle = next(iter(labels_of(audit("TH"), clause)))
+    with Store(db) as store:
+        store.add_review(clause, principle, "accept")
+        with pytest.raises(ValueError, match="doc_type None"):
+            store.export_reviews_as_training(tmp_path / "refused.jsonl")
+        assert store.export_reviews_as_training(tmp_path / "th.jsonl", default_doc_type="circular") == 1
+    assert not (tmp_path / "refused.jsonl").exists()
+    (record,) = load_clauses(tmp_path / "th.jsonl")
+    assert (record["country_style"], record["doc_type"]) == ("TH", "circular")
+    assert record_problems([record]) == []
+
+
+@pytest.mark.parametrize(
+    "why, arguments, message",
+    [
+        ("unknown decision", {"decision": "maybe"}, "decision 'maybe'"),
+        ("unknown principle", {"principle": "KINDNESS"}, "principle 'KINDNESS'"),
+        ("unknown stance", {"decision": "change", "new_stance": "GOOD"}, "new_stance 'GOOD'"),
+        ("change without a change", {"decision": "change"}, "needs new_principle or new_stance"),
+        ("clause not stored", {"clause_id": "nothing-0001"}, "not in the store"),
+    ],
+)
+def test_bad_reviews_are_refused(db, why, arguments, message):
+    clause = reviewable(audit("MY"), findings=1)
+    review = {
+        "clause_id": clause,
+        "principle": next(iter(labels_of(audit("MY"), clause))),
+        "decision": "accept",
+    }
+    with Store(db) as store, pytest.raises(ValueError, match=message):
+        store.add_review(**{**review, **arguments})
+
+
+def test_a_review_of_a_principle_the_audit_missed_needs_its_stance(db):
+    result = audit("MY")
+    clause = reviewable(result, findings=1)
+    missed = next(
+        p for p in PRINCIPLE_IDS if p not in {f.principle for f in result.findings if f.clause_id == clause}
+    )
+    with Store(db) as store:
+        with pytest.raises(ValueError, match="give original_stance"):
+            store.add_review(clause, missed, "accept")
+        store.add_review(clause, missed, "accept", original_stance="HARMFUL")
+        stored = store.reviews().iloc[0]
+    assert (stored["principle"], stored["original_stance"]) == (missed, "HARMFUL")
+    assert stored["model_version"] == model_version_of(result)
