@@ -305,6 +305,7 @@ def audit(
     classifier = _load_classifier(model)
     out.mkdir(parents=True, exist_ok=True)
     started, failures, pages, findings = time.monotonic(), [], 0, 0
+    used_stems: set[str] = set()
     opened = _open_store(db) if store else None
     try:
         for number, path in enumerate(documents, start=1):

@@ -187,3 +187,20 @@ def test_dnh_compare_prints_the_country_matrix(tmp_path):
     assert compared.returncode == 0, compared.stderr
     assert "MY" in compared.stdout and "TH" in compared.stdout and "NON_DETENTION" in compared.stdout
     assert (tmp_path / "matrix.csv").is_file()
+
+
+def test_same_named_documents_do_not_overwrite_each_other(tmp_path):
+    documents = Path(SAMPLE).parent
+    out = tmp_path / "o"
+    result = run(
+        "audit",
+        str(documents / "th-immigration-circular.pdf"),
+        str(documents / "th-immigration-circular.docx"),
+        "--no-store",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.glob("*.json"))) == 2
