@@ -295,7 +295,6 @@ def audit(
 
     from analyzer.ingest import iter_documents
     from analyzer.pipeline import audit_document
-    from analyzer.report.export import safe_stem
 
     chosen = _formats(formats)
     try:
@@ -324,7 +323,7 @@ def audit(
                 continue
             try:
                 written = _write_reports(
-                    result, path, out / safe_stem(path.name), chosen, classifier, password
+                    result, path, out / _unique_stem(path, used_stems), chosen, classifier, password
                 )
             except InputError as error:
                 failures.append(str(error))
@@ -355,6 +354,22 @@ def audit(
     )
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _unique_stem(path: Path, used: set[str]) -> str:
+    """A safe report name for ``path``; policy.pdf and policy.docx in one run must not overwrite each other."""
+    from analyzer.report.export import safe_stem
+
+    stem = safe_stem(path.name)
+    if stem in used:
+        suffix = path.suffix.lstrip(".").lower() or "file"
+        stem = next(
+            f"{stem}-{suffix}{n or ''}"
+            for n in range(len(used) + 1)
+            if f"{stem}-{suffix}{n or ''}" not in used
+        )
+    used.add(stem)
+    return stem
 
 
 def _write_reports(
