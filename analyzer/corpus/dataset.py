@@ -92,7 +92,7 @@ def record_problems(records: list[dict]) -> list[str]:
     return problems
 
 
-def _contrast_groups(records: list[dict]) -> dict[str, str]:
+def contrast_groups(records: list[dict]) -> dict[str, str]:
     """id -> the id of its contrast group's root, so that pairs land in the same split."""
     parent = {r["id"]: r["contrast_of"] or r["id"] for r in records}
 
@@ -112,7 +112,7 @@ def assign_splits(records: list[dict], *, dev_fraction: float = DEV_FRACTION, se
     Records that already have a split keep it, so adding clauses never moves old ones between train and
     dev.
     """
-    groups = _contrast_groups(records)
+    groups = contrast_groups(records)
     members: dict[str, list[dict]] = defaultdict(list)
     for record in records:
         members[groups[record["id"]]].append(record)
@@ -155,7 +155,7 @@ def near_duplicates(
 
 def undeclared_near_duplicates(records: list[dict], *, threshold: float = NEAR_DUPLICATE) -> list[tuple]:
     """Near-duplicate pairs of records that are not in the same declared contrast group."""
-    groups = _contrast_groups(records)
+    groups = contrast_groups(records)
     pairs = near_duplicates([r["text"] for r in records], threshold=threshold)
     return [
         (records[i]["id"], records[j]["id"], value)

@@ -12,15 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from analyzer.report.export import neutralise as neutralised
+
 EXPORT_SUFFIXES = (".csv", ".parquet")
-
-
-def neutralised(value: object) -> object:
-    """``value`` with a leading ``'`` when it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:

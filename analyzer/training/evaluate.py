@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from analyzer.corpus.dataset import _contrast_groups, default_corpus_dir, load_clauses
+from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.metrics import evaluate
 
 
@@ -60,7 +60,7 @@ def evaluate_model(
     if folds:
         train_set = [r for r in records if r["split"] == "train"]
         texts = [r["text"] for r in train_set]
-        groups = _contrast_groups(records)
+        groups = contrast_groups(records)
         seed = classifier.model.meta.get("training", {}).get("seed", SEED)
         probabilities, _ = cross_validation(
             texts,

@@ -21,7 +21,7 @@ from analyzer import __version__
 from analyzer.classify.classifier import final_probabilities
 from analyzer.classify.features import Analysis, analyse
 from analyzer.classify.model import LABELS, ClauseModel, calibrated, encode, fit_calibrator
-from analyzer.corpus.dataset import _contrast_groups, default_corpus_dir, load_clauses
+from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.metrics import evaluate
 from analyzer.types import PRINCIPLE_IDS
 
@@ -111,7 +111,7 @@ def train(
     analyses = dict(zip((r["id"] for r in records), analyse([r["text"] for r in records]), strict=True))
     texts, findings = [r["text"] for r in train_set], [r["findings"] for r in train_set]
     train_analyses = [analyses[r["id"]] for r in train_set]
-    groups = _contrast_groups(records)
+    groups = contrast_groups(records)
     cv, calibrator = cross_validation(
         texts,
         findings,
