@@ -9,7 +9,6 @@ feed the heading path; tables of contents are skipped; the Indonesian PENJELASAN
 
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -21,21 +20,20 @@ from analyzer.segment.markers import (
     match_container,
     match_items,
     match_section,
-    only_marker,
     style_of,
 )
+from analyzer.segment.wording import (
+    MAX_BOTTOM_JUMP,
+    TERMINAL,
+    UPPERCASE_TITLE,
+    compose,
+    contents_lines,
+    is_lead_in,
+    same_block,
+    section_label,
+    section_title,
+)
 from analyzer.types import Document, Line
-
-LEAD_IN_END = re.compile(r"[:—–-]\.?\s*$")
-OPEN_END = re.compile(r"[^.;!?。\s)\]\"'”]\s*$")
-MIN_OPEN_LEAD_IN_WORDS = 6
-UPPERCASE_TITLE = re.compile(r"^[^a-z]{3,100}$")
-TERMINAL = re.compile(r"[.;:!?。]\s*$")
-INLINE_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.]{1,90}?)\s*(?:\.\s*[-–—]|\s[-–—]\s|[.:]\s*$)")
-CAPTION = re.compile(r"^\s*[.:]?\s*(?P<title>[A-Z][^.]{1,60}?)\.\s+(?=[A-Z\"“])")
-MAX_CAPTION_WORDS = 6
-SHORT_TITLE = re.compile(r"^\s*[.:]?\s*(?P<title>[^\s.][^.;:]{1,59})$")
-MAX_BOTTOM_JUMP = 5
 
 
 @dataclass
@@ -78,7 +76,7 @@ def raw_clauses(doc: Document) -> list[RawClause]:
     """The clauses of ``doc`` as offsets, numbers, heading paths, lead-ins and divisions."""
     patterns = load_patterns()
     lines = doc.lines
-    contents = _contents_lines(lines)
+    contents = contents_lines(lines)
     sections = sum(
         1 for i, line in enumerate(lines) if i not in contents and match_section(doc.text, line.start)
     )
@@ -112,25 +110,6 @@ def raw_clauses(doc: Document) -> list[RawClause]:
         _extend(state, line)
     _close(state)
     return state.clauses
-
-
-def _contents_lines(lines: tuple[Line, ...]) -> set[int]:
-    """Indexes of the lines of tables of contents: from their heading to the enacting formula."""
-    patterns = load_patterns()
-    found: set[int] = set()
-    inside = False
-    for i, line in enumerate(lines):
-        if patterns.contents_heading.match(line.text):
-            inside = True
-        elif inside and patterns.body_start.match(line.text):
-            inside = False
-        if inside:
-            found.add(i)
-    return found
-
-
-def _same_block(a: Line, b: Line) -> bool:
-    return (a.page, a.block) == (b.page, b.block)
 
 
 def _heading_path(state: _State) -> tuple[str, ...]:
@@ -167,7 +146,7 @@ def _open_container(state: _State, i: int, marker: Marker) -> int:
     last = i
     for j in range(i + 1, min(i + 4, len(lines))):
         nxt = lines[j]
-        if not (_same_block(nxt, lines[i]) or UPPERCASE_TITLE.match(nxt.text.strip())):
+        if not (same_block(nxt, lines[i]) or UPPERCASE_TITLE.match(nxt.text.strip())):
             break
         if match_section(state.doc.text, nxt.start) or match_items(state.doc.text, nxt.start):
             break
@@ -189,7 +168,7 @@ def _is_title_line(state: _State, i: int) -> bool:
     lines, line = state.lines, state.lines[i]
     if i + 1 >= len(lines) or len(line.text) > 100 or TERMINAL.search(line.text):
         return False
-    alone = not _same_block(line, lines[i + 1]) and not (i and _same_block(line, lines[i - 1]))
+    alone = not same_block(line, lines[i + 1]) and not (i and same_block(line, lines[i - 1]))
     if not alone or match_items(state.doc.text, line.start) or match_section(state.doc.text, line.start):
         return False
     nxt = lines[i + 1].start
@@ -213,16 +192,10 @@ def _try_section(state: _State, i: int) -> bool:
     state.last_section = value
     if state.division == "preamble":
         state.division = "body"
-    keyword = re.sub(r"\s+", " ", state.doc.text[line.start : marker.start + len(marker.num)]).strip()
-    rest = state.doc.text[marker.end : line.end]
-    inline = INLINE_TITLE.match(rest) or SHORT_TITLE.match(rest)
-    caption = CAPTION.match(rest)
-    if not inline and caption and len(caption.group("title").split()) <= MAX_CAPTION_WORDS:
-        inline = caption
-    title = state.pending_title or (inline.group("title") if inline else "")
+    keyword = " ".join(state.doc.text[line.start : marker.start + len(marker.num)].split())
+    title = state.pending_title or section_title(state.doc.text[marker.end : line.end])
     state.pending_title = ""
-    separator = " " if keyword.endswith((".", ":", "-", "–", "—")) else ". "
-    state.section_label = f"{keyword}{separator}{title}" if title else keyword
+    state.section_label = section_label(keyword, title)
     state.stack, state.list_lead = [], ""
     index = _start_clause(state, marker.num, line.start, line.end, keyword=True)
     state.stack = [Frame(marker, marker.num, index)]
@@ -235,7 +208,7 @@ def _mid_sentence(state: _State, i: int) -> bool:
     if not i:
         return False
     previous, line = state.lines[i - 1], state.lines[i]
-    if not _same_block(previous, line):
+    if not same_block(previous, line):
         return False
     tail = previous.text.rstrip()
     if not tail or not ("a" <= tail[-1] <= "z") or len(tail) < 0.6 * state.line_length:
@@ -292,7 +265,7 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
         state.clauses[state.open_clause].end = pos
     del state.stack[depth:]
     _close(state)
-    number = _compose(state.stack, marker, bullets)
+    number = compose(state.stack[-1].number if state.stack else "", marker, bullets)
     if not state.stack and not state.keyword_mode and marker.rule.kind != "bullet":
         title, state.pending_title = state.pending_title, ""
         state.section_label = f"{number}. {title}" if title else ""
@@ -300,16 +273,6 @@ def _try_item(state: _State, i: int, pos: int | None = None) -> bool:
     state.stack.append(Frame(marker, number, index, bullets))
     _chain(state, marker.end, i)
     return True
-
-
-def _is_lead_in(text: str) -> bool:
-    """Whether a parent's text introduces what follows: it ends with a colon or dash, or it is a
-    sentence left open ("The Department shall ensure that"), not a short heading ("Purpose and scope")."""
-    if not text or only_marker(text):
-        return False
-    return bool(LEAD_IN_END.search(text)) or (
-        bool(OPEN_END.search(text)) and len(text.split()) >= MIN_OPEN_LEAD_IN_WORDS
-    )
 
 
 def _remember_list_lead(state: _State, depth: int) -> None:
@@ -320,7 +283,7 @@ def _remember_list_lead(state: _State, depth: int) -> None:
         return
     clause = state.clauses[state.open_clause]
     own = " ".join(state.doc.text[clause.start : clause.end].split())
-    state.list_lead = own[-300:] if _is_lead_in(own) else ""
+    state.list_lead = own[-300:] if is_lead_in(own) else ""
 
 
 def _chain(state: _State, pos: int, i: int) -> None:
@@ -336,26 +299,12 @@ def _chain(state: _State, pos: int, i: int) -> None:
     _try_item(state, i, pos)
 
 
-def _compose(stack: list[Frame], marker: Marker, bullets: int) -> str:
-    """The printed number of a new item under ``stack``: "16" + "(a)" → "16(a)"; "3" + "3.1" → "3.1"."""
-    parent = stack[-1].number if stack else ""
-    num, kind, name = marker.num, marker.rule.kind, marker.rule.name
-    if kind == "bullet":
-        return f"{parent}•{bullets}"
-    if kind == "decimal":
-        num = num.rstrip(".")
-        return num if not parent or num.startswith(parent + ".") else f"{parent}({num})"
-    if not parent:
-        return f"({num})" if name.startswith("paren") else num
-    return f"{parent}({num})"
-
-
 def _lead_in(state: _State) -> str:
     """The lead-in texts of the open levels ("The shelter shall ensure that:") for a new list item."""
     parts = [state.list_lead] if state.list_lead else []
     for frame in state.stack:
         clause = state.clauses[frame.clause]
         own = " ".join(state.doc.text[clause.start : clause.end].split())
-        if _is_lead_in(own):
+        if is_lead_in(own):
             parts.append(own if len(own) <= 300 else "…" + own[-300:])
     return " ".join(parts)
