@@ -288,13 +288,17 @@ def audit(
     store: bool = typer.Option(True, "--store/--no-store", help="Save the audit in the store."),
     password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Documents audited in parallel processes."),
+    resume: bool = typer.Option(
+        True, "--resume/--no-resume", help="Skip documents the store holds for this model version."
+    ),
     model: Path = MODEL_OPTION,
 ) -> None:
     """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
     import time
 
+    from analyzer.batch import audit_many, file_sha256
     from analyzer.ingest import iter_documents
-    from analyzer.pipeline import audit_document
 
     chosen = _formats(formats)
     try:
@@ -303,25 +307,30 @@ def audit(
         fail(str(error))
     classifier = _load_classifier(model)
     out.mkdir(parents=True, exist_ok=True)
-    started, failures, pages, findings = time.monotonic(), [], 0, 0
+    started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
     used_stems: set[str] = set()
     opened = _open_store(db) if store else None
+
+    def already_stored(path: Path) -> bool:
+        return bool(opened and resume and opened.has(file_sha256(path), classifier.version))
+
+    options = {"country": country, "doc_type": doc_type, "password": password, "timeout": timeout}
     try:
-        for number, path in enumerate(documents, start=1):
-            try:
-                result = audit_document(
-                    path,
-                    country=country,
-                    doc_type=doc_type,
-                    password=password,
-                    timeout=timeout,
-                    classifier=classifier,
+        results = audit_many(
+            documents, workers=workers, model=model, classifier=classifier, skip=already_stored, **options
+        )
+        for number, (path, result) in enumerate(results, start=1):
+            prefix = f"[{number}/{len(documents)}] {path.name}"
+            if result is None:
+                skipped += 1
+                typer.echo(
+                    f"{prefix}: already in the store for this model; skipped (--no-resume redoes it)",
+                    err=True,
                 )
-            except InputError as error:
-                failures.append(str(error))
-                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
                 continue
             try:
+                if isinstance(result, InputError):
+                    raise result
                 written = _write_reports(
                     result, path, out / _unique_stem(path, used_stems), chosen, classifier, password
                 )
@@ -336,7 +345,7 @@ def audit(
             findings += card["findings"]
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
             typer.echo(
-                f"[{number}/{len(documents)}] {path.name}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
+                f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
                 f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: "
                 f"{', '.join(result.gaps) or 'none'}",
                 err=True,
@@ -347,8 +356,9 @@ def audit(
         if opened is not None:
             opened.close()
     elapsed = time.monotonic() - started
+    audited = len(documents) - len(failures) - skipped
     typer.echo(
-        f"{len(documents) - len(failures)} documents audited ({pages} pages, {findings} findings), "
+        f"{audited} documents audited ({pages} pages, {findings} findings), {skipped} skipped, "
         f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}",
         err=True,
     )

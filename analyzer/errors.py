@@ -14,3 +14,6 @@ class InputError(Exception):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+    def __reduce__(self):  # keep (path, reason) when a worker process sends the error back
+        return (type(self), (self.path, self.reason))
