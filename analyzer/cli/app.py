@@ -1,0 +1,64 @@
+"""The ``dnh`` application object and what every command shares: failing on bad input, options.
+
+Bad input (see :class:`~analyzer.errors.InputError`) ends a command with exit status 2 and one line on
+stderr, ``dnh: <file>: <reason>``; nothing else prints a traceback to the user.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from analyzer import __version__
+
+app = typer.Typer(
+    name="dnh",
+    help="Do No Harm Policy Analyzer: find counter-trafficking provisions that harm victims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class SegmentFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr and exit with the bad-input status."""
+    typer.echo(f"dnh: {' '.join(message.split())}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dnh {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Do No Harm Policy Analyzer."""
+
+
+MODEL_OPTION = typer.Option(None, "--model", help="Model folder (default: models/clause-classifier).")
+
+
+def load_classifier(model: Path | None):
+    from analyzer.classify.classifier import Classifier
+    from analyzer.classify.model import ModelError
+
+    try:
+        return Classifier.load(model)
+    except ModelError as error:
+        typer.echo(f"dnh: {error}", err=True)
+        raise typer.Exit(1) from None

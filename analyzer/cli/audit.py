@@ -1,0 +1,190 @@
+"""``dnh audit`` and ``dnh compare``: reports and the store from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier
+from analyzer.errors import InputError
+
+AUDIT_FORMATS = ("json", "csv", "html", "pdf")
+
+
+def _formats(value: list[str]) -> list[str]:
+    chosen = [f.strip().lower() for item in value for f in item.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - set(AUDIT_FORMATS))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown format {', '.join(unknown)}; choose from {', '.join(AUDIT_FORMATS)}"
+        )
+    return chosen or list(AUDIT_FORMATS)
+
+
+@app.command()
+def audit(
+    paths: list[Path] = typer.Argument(..., help="Documents or folders to audit."),
+    country: str = typer.Option(
+        None, "--country", help="ISO country code of the documents (e.g. MY, PH, TH)."
+    ),
+    doc_type: str = typer.Option(None, "--doc-type", help="Document type (law, SOP, circular, ...)."),
+    out: Path = typer.Option(Path("dnh-audit"), "--out", help="Folder for the reports."),
+    formats: list[str] = typer.Option(
+        [], "--format", "-f", help="json, csv, html, pdf (repeat or comma-separate; default: all)."
+    ),
+    db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
+    store: bool = typer.Option(True, "--store/--no-store", help="Save the audit in the store."),
+    password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Documents audited in parallel processes."),
+    resume: bool = typer.Option(
+        True, "--resume/--no-resume", help="Skip documents the store holds for this model version."
+    ),
+    model: Path = MODEL_OPTION,
+) -> None:
+    """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
+    import time
+
+    from analyzer.batch import audit_many, file_sha256
+    from analyzer.ingest import iter_documents
+
+    chosen = _formats(formats)
+    try:
+        documents = list(iter_documents(paths))
+    except InputError as error:
+        fail(str(error))
+    classifier = load_classifier(model)
+    out.mkdir(parents=True, exist_ok=True)
+    started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
+    used_stems: set[str] = set()
+    opened = _open_store(db) if store else None
+
+    def already_stored(path: Path) -> bool:
+        return bool(opened and resume and opened.has(file_sha256(path), classifier.version))
+
+    options = {"country": country, "doc_type": doc_type, "password": password, "timeout": timeout}
+    try:
+        results = audit_many(
+            documents, workers=workers, model=model, classifier=classifier, skip=already_stored, **options
+        )
+        for number, (path, result) in enumerate(results, start=1):
+            prefix = f"[{number}/{len(documents)}] {path.name}"
+            if result is None:
+                skipped += 1
+                typer.echo(
+                    f"{prefix}: already in the store for this model; skipped (--no-resume redoes it)",
+                    err=True,
+                )
+                continue
+            try:
+                if isinstance(result, InputError):
+                    raise result
+                written = _write_reports(
+                    result, path, out / _unique_stem(path, used_stems), chosen, classifier, password
+                )
+            except InputError as error:
+                failures.append(str(error))
+                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                continue
+            if opened is not None:
+                opened.save(result)
+            card = result.scorecard
+            pages += result.document.page_count
+            findings += card["findings"]
+            score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
+            typer.echo(
+                f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
+                f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: "
+                f"{', '.join(result.gaps) or 'none'}",
+                err=True,
+            )
+            for item in written:
+                typer.echo(str(item))
+    finally:
+        if opened is not None:
+            opened.close()
+    elapsed = time.monotonic() - started
+    audited = len(documents) - len(failures) - skipped
+    typer.echo(
+        f"{audited} documents audited ({pages} pages, {findings} findings), {skipped} skipped, "
+        f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}",
+        err=True,
+    )
+    if failures:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _unique_stem(path: Path, used: set[str]) -> str:
+    """A safe report name for ``path``; policy.pdf and policy.docx in one run must not overwrite each other."""
+    from analyzer.report.export import safe_stem
+
+    stem = safe_stem(path.name)
+    if stem in used:
+        suffix = path.suffix.lstrip(".").lower() or "file"
+        stem = next(
+            f"{stem}-{suffix}{n or ''}"
+            for n in range(len(used) + 1)
+            if f"{stem}-{suffix}{n or ''}" not in used
+        )
+    used.add(stem)
+    return stem
+
+
+def _write_reports(
+    result, path: Path, stem: Path, chosen: list[str], classifier, password: str | None
+) -> list[Path]:
+    """The chosen report files of one audit, named after ``stem``."""
+    from analyzer.report.export import finding_rows, write_csv, write_json
+
+    written = []
+    if "json" in chosen:
+        written.append(write_json(result, stem.with_suffix(".json")))
+    if "csv" in chosen:
+        written.append(
+            write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_suffix(".csv"))
+        )
+    if "html" in chosen:
+        from analyzer.report.html import write_html
+
+        written.append(write_html(result, stem.with_suffix(".html")))
+    if "pdf" in chosen and result.document.format == "pdf":
+        from analyzer.report.pdf import highlight_pdf
+
+        out = stem.with_name(stem.name + ".highlighted.pdf")
+        written.append(highlight_pdf(result, path, out, taxonomy=classifier.taxonomy, password=password))
+    return written
+
+
+def _open_store(db: Path | None):
+    from analyzer.store import Store
+
+    return Store(db)
+
+
+@app.command()
+def compare(
+    db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
+    out: Path = typer.Option(None, "--out", help="Also write the matrix to FILE.csv or FILE.parquet."),
+    stance: str = typer.Option(
+        "HARMFUL", "--stance", help="HARMFUL, PROTECTIVE or NEUTRAL findings to count."
+    ),
+) -> None:
+    """Print the country × principle matrix of findings from the store."""
+    from analyzer.store import country_matrix, export
+
+    stance = stance.upper()
+    if stance not in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
+        fail(f"--stance {stance}: choose HARMFUL, PROTECTIVE or NEUTRAL")
+    matrix = country_matrix(db, stance=stance)
+    if matrix.empty:
+        typer.echo("the store holds no audits yet: run `dnh audit` first", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{stance} findings by country and principle")
+    typer.echo(matrix.to_string())
+    if out:
+        try:
+            export(matrix.reset_index(), out)
+        except ValueError as error:
+            fail(f"{out}: {error}")
+        typer.echo(f"wrote {out}", err=True)

@@ -1,0 +1,79 @@
+"""``dnh segment`` and ``dnh taxonomy``: documents into clauses, and the principles they are read against."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from analyzer.cli.app import SegmentFormat, app, fail
+from analyzer.errors import InputError
+
+
+@app.command()
+def segment(
+    paths: list[Path] = typer.Argument(..., help="Documents (PDF, DOCX, HTML, TXT, MD) or folders."),
+    fmt: SegmentFormat = typer.Option(SegmentFormat.jsonl, "--format", "-f", help="Output format."),
+    password: str = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Split documents into clauses by their own numbering and print them."""
+    from analyzer.ingest import iter_documents, read_document
+    from analyzer.segment import segment as segment_document
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        for path in iter_documents(paths):
+            document = read_document(path, password=password, timeout=timeout)
+            clauses = segment_document(document)
+            for warning in document.warnings:
+                typer.echo(f"dnh: {path}: warning: {warning}", err=True)
+            if fmt is SegmentFormat.jsonl:
+                for clause in clauses:
+                    record = {"document": str(path), "id": clause.clause_id, **clause.to_dict()}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                out.write(_table(path, clauses))
+    except InputError as error:
+        fail(str(error))
+    finally:
+        if output:
+            out.close()
+
+
+@app.command()
+def taxonomy(
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Show the Do No Harm principles: IDs, names, severity, legal sources, recommended wording."""
+    from dataclasses import asdict
+
+    from analyzer.taxonomy import load_taxonomy
+
+    loaded = load_taxonomy()
+    if fmt == "json":
+        typer.echo(
+            json.dumps([asdict(p) for p in loaded.principles], ensure_ascii=False, indent=2, default=str)
+        )
+        return
+    typer.echo(
+        f"Taxonomy {loaded.version} ({loaded.content_hash[:12]}), {len(loaded.principles)} principles\n"
+    )
+    for principle in loaded.principles:
+        typer.echo(f"{principle.id}  {principle.name}  [severity {principle.severity}]")
+        typer.echo(f"  {principle.definition}")
+        for source in principle.sources:
+            typer.echo(f"  source: {source.citation}{'' if source.verified else ' (unverified)'}")
+        typer.echo(f"  better wording: {principle.recommended_wording}\n")
+
+
+def _table(path: Path, clauses) -> str:
+    rows = [f"{path}: {len(clauses)} clauses", f"{'number':<14} {'pages':<7} text"]
+    for clause in clauses:
+        pages = ",".join(map(str, clause.pages))
+        text = " ".join(clause.text[len(clause.lead_in) :].split())
+        rows.append(f"{clause.number[:14]:<14} {pages[:7]:<7} {text[:100]}")
+    return "\n".join(rows) + "\n\n"

@@ -1,0 +1,172 @@
+"""``dnh classify``, ``dnh train`` and ``dnh evaluate``: the clause model from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from analyzer.cli.app import MODEL_OPTION, SegmentFormat, app, fail, load_classifier
+
+
+def _read_jsonl_clauses(path: Path) -> list[dict]:
+    """Records with at least "id" and "text", or a one-line failure naming the line."""
+    if str(path) != "-" and not path.is_file():
+        fail(f"{path}: no such file")
+    handle = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    records = []
+    try:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                fail(f"{path}: line {number}: not JSON ({error.msg})")
+            if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
+                fail(f'{path}: line {number}: each line needs an "id" and a "text" string')
+            records.append(record)
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+    return records
+
+
+@app.command()
+def classify(
+    input: Path = typer.Argument(
+        ..., help='JSON Lines with at least "id" and "text" per line (- for stdin).'
+    ),
+    output: Path = typer.Option(None, "--output", "-o", help="Write JSON Lines here instead of stdout."),
+    model: Path = MODEL_OPTION,
+    fmt: SegmentFormat = typer.Option(
+        SegmentFormat.jsonl, "--format", "-f", help="jsonl, or a table of findings."
+    ),
+) -> None:
+    """Classify clauses: JSON Lines in, the same lines with "findings" out.
+
+    Pipe `dnh segment` into it to classify a document: `dnh segment POLICY.pdf | dnh classify - -f table`.
+    """
+    records = _read_jsonl_clauses(input)
+    classifier = load_classifier(model)
+    taxonomy = classifier.taxonomy
+    results = classifier.classify_texts([str(r["id"]) for r in records], [r["text"] for r in records])
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    if fmt is SegmentFormat.table:
+        out.write(_findings_table(records, results))
+        if output:
+            out.close()
+        return
+    try:
+        for record, findings in zip(records, results, strict=True):
+            record = dict(record)
+            record["findings"] = [
+                {
+                    "principle": f.principle,
+                    "stance": f.stance,
+                    "confidence": f.confidence,
+                    "needs_review": f.needs_review,
+                    "evidence": list(f.evidence),
+                    "rationale": f.rationale,
+                    "source": f.source,
+                    "legal_sources": [s.citation for s in taxonomy.get(f.principle).sources],
+                    "recommended_wording": taxonomy.get(f.principle).recommended_wording,
+                }
+                for f in findings
+            ]
+            record["model_version"] = classifier.version
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+
+
+@app.command()
+def train(
+    corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: corpus/)."),
+    out: Path = typer.Option(
+        None, "--out", help="Model folder to write (default: models/clause-classifier)."
+    ),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds on the train split."),
+    reviews: Path = typer.Option(
+        None, "--reviews", help="Reviewed clauses (JSON Lines, corpus format) to add to training."
+    ),
+) -> None:
+    """Train the clause model on the corpus's train split; report dev and cross-validated figures."""
+    from analyzer.training.train import train as run_training
+
+    extra = []
+    if reviews:
+        extra = [dict(r, findings=r.get("findings", [])) for r in _read_jsonl_clauses(reviews)]
+    metrics = run_training(
+        corpus=corpus, out=out, folds=folds, extra=extra, progress=lambda m: typer.echo(m, err=True)
+    )
+    typer.echo(_metrics_table(metrics))
+
+
+@app.command()
+def evaluate(
+    corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: corpus/)."),
+    model: Path = MODEL_OPTION,
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds; 0 skips cross-validation."),
+    cross_validation: bool = typer.Option(
+        True, "--cv/--no-cv", help="Also cross-validate on the train split."
+    ),
+) -> None:
+    """Score a model on the dev split (and by cross-validation) with the figures of metrics.json."""
+    from analyzer.training.evaluate import evaluate_model
+
+    classifier = load_classifier(model)
+    metrics = evaluate_model(
+        classifier,
+        corpus=corpus,
+        folds=folds if cross_validation else 0,
+        progress=lambda m: typer.echo(m, err=True),
+    )
+    typer.echo(_metrics_table(metrics))
+
+
+def _findings_table(records: list[dict], results) -> str:
+    """Findings one per line, harmful first within each clause; clauses without findings left out."""
+    order = {"HARMFUL": 0, "PROTECTIVE": 1, "NEUTRAL": 2}
+    lines = [f"{'clause':<14} {'principle':<25} {'stance':<10} {'conf':>5}  text"]
+    counts = {"HARMFUL": 0, "PROTECTIVE": 0, "NEUTRAL": 0}
+    for record, findings in zip(records, results, strict=True):
+        label = str(record.get("number") or record["id"])[:14]
+        text = " ".join(record["text"][len(record.get("lead_in") or "") :].split())
+        for finding in sorted(findings, key=lambda f: order[f.stance]):
+            counts[finding.stance] += 1
+            review = "?" if finding.needs_review else " "
+            lines.append(
+                f"{label:<14} {finding.principle:<25} {finding.stance:<10} {finding.confidence:>5.2f}{review} {text[:70]}"
+            )
+    lines.append(
+        f"\n{len(records)} clauses: {counts['HARMFUL']} harmful, {counts['PROTECTIVE']} protective, "
+        f"{counts['NEUTRAL']} neutral findings (? = needs review)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _metrics_table(metrics: dict) -> str:
+    from analyzer.types import PRINCIPLE_IDS
+
+    columns = [name for name in ("dev", "cross_validation", "sample_documents") if name in metrics]
+    rows = [f"{'figure':<40}" + "".join(f"{c:>18}" for c in columns)]  # sample_documents: held out
+
+    def line(label: str, get) -> None:
+        rows.append(f"{label:<40}" + "".join(f"{get(metrics[c]):>18.3f}" for c in columns))
+
+    line("harmful-clause precision", lambda m: m["harmful_clause"]["precision"])
+    line("harmful-clause recall", lambda m: m["harmful_clause"]["recall"])
+    line("harmful-clause F1", lambda m: m["harmful_clause"]["f1"])
+    line("harmful macro-F1 (principles)", lambda m: m["harmful_macro_f1"])
+    line("all findings micro-F1", lambda m: m["all_findings_micro"]["f1"])
+    line("false alarms (no-finding clauses)", lambda m: m["false_alarm_rate"])
+    line("calibration error (ECE)", lambda m: m["calibration_error"])
+    for principle in PRINCIPLE_IDS:
+        line(f"  F1 HARMFUL {principle}", lambda m, p=principle: m["harmful_by_principle"][p]["f1"])
+    return "\n".join(rows)
