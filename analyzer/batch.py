@@ -8,7 +8,6 @@ and audits whole documents; results come back to the caller, which writes report
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -18,14 +17,6 @@ from analyzer.errors import InputError
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _init_worker(model: Path | None) -> None:
