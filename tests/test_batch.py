@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.batch import audit_many, file_sha256
+from analyzer.batch import audit_many
 from analyzer.errors import InputError
+from analyzer.ingest.build import sha256_of as file_sha256
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 PDFS = [

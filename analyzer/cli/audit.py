@@ -46,8 +46,9 @@ def audit(
     """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
     import time
 
-    from analyzer.batch import audit_many, file_sha256
+    from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
+    from analyzer.ingest.build import sha256_of
 
     chosen = _formats(formats)
     try:
@@ -61,7 +62,7 @@ def audit(
     opened = _open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
-        return bool(opened and resume and opened.has(file_sha256(path), classifier.version))
+        return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
     options = {"country": country, "doc_type": doc_type, "password": password, "timeout": timeout}
     try:
