@@ -18,6 +18,8 @@ $(STAMP): setup.cfg pyproject.toml
 
 run: setup
 	$(BIN)/dnh segment corpus/documents/my-shelter-sop.pdf | $(BIN)/dnh classify - --format table
+	$(BIN)/dnh audit corpus/documents/my-shelter-sop.pdf --country MY --out out/sample-audit --no-store
+	@echo "Open out/sample-audit/my-shelter-sop.html (report) and my-shelter-sop.highlighted.pdf in any viewer."
 
 test: setup
 	$(BIN)/python -m pytest -q
