@@ -146,7 +146,7 @@ def _findings_table(records: list[dict], results) -> str:
             )
     lines.append(
         f"\n{len(records)} clauses: {counts['HARMFUL']} harmful, {counts['PROTECTIVE']} protective, "
-        f"{counts['NEUTRAL']} neutral findings (? = needs review)"
+        f"{counts['NEUTRAL']} neutral findings returned, including those marked ? (needs review)"
     )
     return "\n".join(lines) + "\n"
 
