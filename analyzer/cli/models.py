@@ -101,7 +101,19 @@ def train(
 
     extra = []
     if reviews:
-        extra = [dict(r, findings=r.get("findings", [])) for r in _read_jsonl_clauses(reviews)]
+        from analyzer.types import PRINCIPLE_IDS, STANCES
+
+        extra = _read_jsonl_clauses(reviews)
+        for number, record in enumerate(extra, start=1):
+            findings = record.get("findings", [])
+            valid = isinstance(findings, list) and all(
+                isinstance(f, dict) and f.get("principle") in PRINCIPLE_IDS and f.get("stance") in STANCES
+                for f in findings
+            )
+            if not valid:
+                fail(
+                    f"{reviews}: record {number}: findings must be a list of {{principle, stance}} with canonical IDs"
+                )
     metrics = run_training(
         corpus=corpus, out=out, folds=folds, extra=extra, progress=lambda m: typer.echo(m, err=True)
     )

@@ -104,7 +104,11 @@ def train(
     """Train, evaluate and save; return the metrics written to ``metrics.json``."""
     corpus = corpus or default_corpus_dir()
     out = out or default_model_dir()
-    records = load_clauses(corpus / "clauses.jsonl") + [dict(r, split="train") for r in extra]
+    reviewed = [
+        dict(r, split="train", contrast_of=r.get("contrast_of"), findings=r.get("findings", []))
+        for r in extra
+    ]
+    records = load_clauses(corpus / "clauses.jsonl") + reviewed
     train_set = [r for r in records if r["split"] == "train"]
     dev_set = [r for r in records if r["split"] == "dev"]
     progress(f"analysing {len(records)} clauses")

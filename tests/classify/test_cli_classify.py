@@ -82,3 +82,45 @@ def test_evaluate_reproduces_the_shipped_metrics():
     for column in ("dev", "cross_validation", "sample_documents"):
         value = shipped[column]["harmful_clause"]["f1"]
         assert f"{value:.3f}" in result.stdout, column
+
+
+def test_train_adds_reviewed_clauses_and_writes_a_loadable_model(tmp_path):
+    reviews = tmp_path / "reviews.jsonl"
+    records = [
+        {
+            "id": "R-1",
+            "text": "Residents may keep their telephones and identity papers at all times.",
+            "findings": [{"principle": "FREEDOM_OF_MOVEMENT", "stance": "PROTECTIVE"}],
+        },
+        {
+            "id": "R-2",
+            "text": "Rescued workers shall be held at the depot until the employer pays their fare home.",
+            "findings": [{"principle": "NON_DETENTION", "stance": "HARMFUL"}],
+        },
+        {"id": "R-3", "text": "The Council shall publish its annual report in March.", "findings": []},
+    ]
+    reviews.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "model"
+    result = run("train", "--reviews", str(reviews), "--out", str(out), "--folds", "2")
+    assert result.returncode == 0, result.stderr
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["corpus"]["extra_reviewed"] == 3
+    assert {"model.skops", "meta.json", "metrics.json", "card.md"} <= {p.name for p in out.iterdir()}
+    classified = run(
+        "classify", "-", "--model", str(out), stdin=json.dumps({"id": 1, "text": records[1]["text"]}) + "\n"
+    )
+    assert classified.returncode == 0, classified.stderr
+
+
+def test_train_refuses_reviews_with_unknown_principles(tmp_path):
+    reviews = tmp_path / "reviews.jsonl"
+    reviews.write_text(
+        json.dumps(
+            {"id": "R-1", "text": "x y z w", "findings": [{"principle": "DETENTION", "stance": "HARMFUL"}]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run("train", "--reviews", str(reviews), "--out", str(tmp_path / "m"))
+    assert result.returncode == 2 and "canonical IDs" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "m").exists()
