@@ -133,21 +133,13 @@ def train(
         corpus, out, records, train_set, dev_set, emit=emit, seed=seed, folds=folds, extra=len(extra)
     )
     model.save(out)
-    # Score what was saved, as `dnh evaluate` and users will load it.
+    # Score what was saved, as `dnh evaluate` and users will load it: the same code, without refitting folds.
     from analyzer.classify.classifier import Classifier
-    from analyzer.training.evaluate import document_figures
+    from analyzer.training.evaluate import evaluate_model
 
-    saved = Classifier(ClauseModel.load(out))
-    dev_texts = [r["text"] for r in dev_set]
-    dev_probabilities = saved.probabilities(dev_texts, [analyses[r["id"]] for r in dev_set])
-    metrics = {
-        "dev": evaluate([r["findings"] for r in dev_set], dev_probabilities, emit=emit),
-        "cross_validation": {"folds": folds, **evaluate(findings, cv, emit=emit)},
-    }
-    progress("scoring the sample documents end to end")
-    documents = document_figures(saved, corpus=corpus)
-    if documents:
-        metrics["sample_documents"] = documents
+    progress("scoring the dev split and the sample documents end to end")
+    metrics = evaluate_model(Classifier(ClauseModel.load(out)), corpus=corpus, folds=0)
+    metrics["cross_validation"] = {"folds": folds, **evaluate(findings, cv, emit=emit)}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (out / "card.md").write_text(model_card(model.meta, metrics), encoding="utf-8")
     return metrics
