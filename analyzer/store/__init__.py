@@ -20,6 +20,7 @@ from analyzer.store.frames import (
     load_documents,
     load_findings,
 )
+from analyzer.store.results import load_result, resolve_doc_id
 from analyzer.store.schema import SCHEMA_VERSION, default_db_path
 
 __all__ = [
@@ -35,7 +36,9 @@ __all__ = [
     "export",
     "load_documents",
     "load_findings",
+    "load_result",
     "model_version_of",
     "neutralised",
+    "resolve_doc_id",
     "spreadsheet_safe",
 ]

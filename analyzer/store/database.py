@@ -9,6 +9,7 @@ records (``corpus/clauses.jsonl`` format) so that reviewers' corrections can be 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Sequence
@@ -19,8 +20,8 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from analyzer.store.schema import SCHEMA_VERSION, create_statements, default_db_path
-from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult
+from analyzer.store.schema import SCHEMA_VERSION, create_statements, default_db_path, migration_statements
+from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause
 
 Decision = Literal["accept", "change", "reject"]
 DECISIONS: tuple[str, ...] = ("accept", "change", "reject")
@@ -36,6 +37,10 @@ def model_version_of(result: AuditResult) -> str:
     """The version of the model that produced ``result`` (scorecard first, then its findings)."""
     version = result.scorecard.get("model_version")
     return version or next((f.model_version for f in result.findings if f.model_version), "")
+
+
+def _boxes_json(clause: Clause) -> str:
+    return json.dumps([dataclasses.asdict(box) for box in clause.boxes])
 
 
 class Store:
@@ -63,6 +68,10 @@ class Store:
         stored = self.connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
         if stored is None:
             self.connection.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+        elif stored < SCHEMA_VERSION:
+            for statement in migration_statements(stored):
+                self.connection.execute(statement)
+            self.connection.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
         elif stored > SCHEMA_VERSION:
             raise ValueError(
                 f"{self.path}: store schema version {stored} is newer than this analyzer's "
@@ -112,7 +121,7 @@ class Store:
             for table in ("findings", "clauses", "documents"):
                 self.connection.execute(f"DELETE FROM {table} WHERE doc_id = ? AND model_version = ?", key)
             self.connection.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     *key,
                     doc.path,
@@ -129,14 +138,16 @@ class Store:
                     json.dumps(list(result.gaps)),
                     taxonomy_version,
                     _now(),
+                    doc.format,
+                    json.dumps(list(doc.warnings), ensure_ascii=False),
                 ],
             )
             if result.clauses:
                 self.connection.executemany(
-                    "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         [*key, c.clause_id, position, c.number, list(c.heading_path), c.text, c.lead_in]
-                        + [c.division, list(c.pages), c.start, c.end]
+                        + [c.division, list(c.pages), c.start, c.end, _boxes_json(c)]
                         for position, c in enumerate(result.clauses)
                     ],
                 )

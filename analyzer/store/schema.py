@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_NAME = "dnh-policy-analyzer"
 DB_ENV = "DNH_DB"
 DB_FILE = "audits.duckdb"
@@ -36,6 +36,8 @@ TABLES: dict[str, str] = {
         gaps JSON,
         taxonomy_version VARCHAR,
         audited_at TIMESTAMP NOT NULL,
+        format VARCHAR,
+        warnings JSON,
         PRIMARY KEY (doc_id, model_version)
     """,
     "clauses": """
@@ -51,6 +53,7 @@ TABLES: dict[str, str] = {
         pages INTEGER[],
         "start" INTEGER,
         "end" INTEGER,
+        boxes JSON,
         PRIMARY KEY (clause_id, model_version)
     """,
     "findings": """
@@ -94,6 +97,24 @@ def default_db_path() -> Path:
     folder = Path(user_data_dir(APP_NAME))
     folder.mkdir(parents=True, exist_ok=True)
     return folder / DB_FILE
+
+
+# Columns added since version 1, by table: a version-1 file gains them (empty) when it is opened.
+ADDED_IN_2: dict[str, tuple[str, ...]] = {
+    "documents": ("format VARCHAR", "warnings JSON"),
+    "clauses": ("boxes JSON",),
+}
+
+
+def migration_statements(stored: int) -> list[str]:
+    """``ALTER TABLE`` statements that bring a store of schema version ``stored`` up to date."""
+    if stored >= 2:
+        return []
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}"
+        for table, columns in ADDED_IN_2.items()
+        for column in columns
+    ]
 
 
 def create_statements() -> list[str]:

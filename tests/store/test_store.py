@@ -414,3 +414,57 @@ def test_a_review_of_a_principle_the_audit_missed_needs_its_stance(db):
         stored = store.reviews().iloc[0]
     assert (stored["principle"], stored["original_stance"]) == (missed, "HARMFUL")
     assert stored["model_version"] == model_version_of(result)
+
+
+def test_a_stored_audit_comes_back_whole(tmp_path):
+    """Clauses with their boxes, findings, scorecard and gaps survive the store; reports can be rebuilt."""
+    from analyzer.report.html import render_html
+    from analyzer.store import load_result
+
+    original = audit("MY")
+    with Store(tmp_path / "a.duckdb") as store:
+        store.save(original)
+        loaded = load_result(original.document.doc_id[:12], store)
+    assert loaded.clauses == original.clauses
+    assert loaded.findings == original.findings
+    assert loaded.scorecard == original.scorecard and loaded.gaps == original.gaps
+    document = loaded.document
+    assert (document.doc_id, document.format, document.page_count) == (
+        original.document.doc_id,
+        "pdf",
+        original.document.page_count,
+    )
+    assert render_html(loaded) == render_html(original)
+
+
+def test_load_result_refuses_unknown_and_ambiguous_ids(tmp_path):
+    from analyzer.store import load_result
+
+    with Store(tmp_path / "a.duckdb") as store:
+        store.save(audit("MY"))
+        for bad in ("0000000000", "ab", ""):
+            with pytest.raises(KeyError):
+                load_result(bad, store)
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    """A file written before boxes and formats were stored opens, gains the columns and keeps its rows."""
+    import duckdb
+
+    from analyzer.store.schema import ADDED_IN_2, SCHEMA_VERSION
+
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        store.save(audit("MY"))
+    connection = duckdb.connect(str(path))
+    for table, columns in ADDED_IN_2.items():
+        for column in columns:
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}")
+    connection.execute("UPDATE schema_version SET version = 1")
+    connection.close()
+    with Store(path) as store:
+        assert int(store.query("SELECT max(version) AS v FROM schema_version")["v"][0]) == SCHEMA_VERSION
+        assert table_counts(store)["documents"] == 1
+        assert "boxes" in store.query("SELECT * FROM clauses LIMIT 1").columns
+        store.save(audit("MY"))
+        assert table_counts(store)["documents"] == 1
