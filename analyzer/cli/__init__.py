@@ -3,7 +3,7 @@
 Each group of commands is a module of this package; importing them registers them on :data:`app`.
 """
 
-from analyzer.cli import audit, corpus, documents, models  # noqa: F401  (registers the commands)
+from analyzer.cli import audit, corpus, dashboard, documents, models  # noqa: F401  (registers the commands)
 from analyzer.cli.app import app
 
 __all__ = ["app"]

@@ -1,0 +1,65 @@
+"""``dnh app``: start the Streamlit dashboard, optionally on a store seeded with the sample documents."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from analyzer.cli.app import MODEL_OPTION, app, fail, load_classifier
+
+APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+
+# Settings that must hold wherever the command is run from (the repository's .streamlit/config.toml
+# holds the same, for `streamlit run app.py`).
+SERVER_FLAGS = {
+    "--browser.gatherUsageStats": "false",
+    "--server.headless": "true",
+    "--server.maxUploadSize": "50",
+    "--server.fileWatcherType": "none",
+    "--runner.magicEnabled": "false",
+    "--client.showErrorDetails": "none",
+}
+
+
+@app.command("app")
+def dashboard(
+    db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
+    port: int = typer.Option(8501, "--port", help="Port to serve on."),
+    address: str = typer.Option("127.0.0.1", "--address", help="Address to listen on (0.0.0.0 for all)."),
+    samples: bool = typer.Option(
+        False, "--samples", help="First audit the bundled sample documents into the store (once)."
+    ),
+    model: Path = MODEL_OPTION,
+) -> None:
+    """Start the dashboard (upload, findings on the page, comparison, review) at http://ADDRESS:PORT."""
+    if not APP_FILE.is_file():
+        fail(f"{APP_FILE}: not found; the dashboard runs from a source checkout (make setup)")
+    env = dict(os.environ)
+    if db is not None:
+        env["DNH_DB"] = str(db.expanduser().resolve())
+    if model is not None:
+        env["DNH_MODEL"] = str(model.expanduser().resolve())
+    if samples:
+        _seed(Path(env["DNH_DB"]) if "DNH_DB" in env else None, model)
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.port", str(port)]
+    command += ["--server.address", address] + [part for item in SERVER_FLAGS.items() for part in item]
+    typer.echo(f"dashboard at http://{address}:{port} (Ctrl+C stops it)", err=True)
+    try:
+        completed = subprocess.run(command, env=env, cwd=APP_FILE.parent, check=False)
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+    raise typer.Exit(completed.returncode)
+
+
+def _seed(db: Path | None, model: Path | None) -> None:
+    from analyzer.dashboard.samples import seed
+    from analyzer.store import Store
+
+    classifier = load_classifier(model)
+    with Store(db) as store:
+        for path, status in seed(store, classifier):
+            typer.echo(f"sample {path.name}: {status}", err=True)

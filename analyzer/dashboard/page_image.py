@@ -1,0 +1,76 @@
+"""A PDF page as an image with the audited clauses drawn on it, as the dashboard shows it.
+
+The page is rendered with pypdfium2 and each highlight of :func:`analyzer.report.pdf.highlights` (a clause's
+lines on the page, for one stance) is filled in its stance's colour; the clause the user selected is also
+outlined. Boxes are in pdfplumber's coordinates (points from the page's top-left corner), so they are
+scaled by the rendering's resolution. Rotated pages are rendered without boxes, as the highlighted PDF
+leaves them without annotations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+from analyzer.errors import InputError
+from analyzer.report.pdf import Highlight, highlights, stance_colour
+from analyzer.types import AuditResult
+
+FILL_ALPHA = 90
+OUTLINE_WIDTH = 3
+SELECTED_OUTLINE = (20, 60, 200, 255)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """The rendered page, the highlights drawn on it, and why boxes were left out (empty if they were not)."""
+
+    image: Image.Image
+    drawn: tuple[Highlight, ...]
+    note: str = ""
+
+
+def page_highlights(result: AuditResult, page: int, *, include_review: bool = True) -> list[Highlight]:
+    """The highlights of ``result`` that fall on ``page``."""
+    return [h for h in highlights(result, include_review=include_review) if h.page == page]
+
+
+def render_page(
+    pdf_path: Path | str,
+    page: int,
+    found: list[Highlight],
+    *,
+    selected: str | None = None,
+    scale: float = 1.5,
+    password: str | None = None,
+) -> PageImage:
+    """Page ``page`` (from 1) of the PDF with ``found`` drawn on it; ``selected`` is a clause id to outline."""
+    path = Path(pdf_path)
+    try:
+        pdf = pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as error:
+        raise InputError(path, f"cannot render the PDF ({error})") from error
+    try:
+        if not 1 <= page <= len(pdf):
+            raise InputError(path, f"has no page {page} (it has {len(pdf)})")
+        pdf_page = pdf[page - 1]
+        rotated = pdf_page.get_rotation() % 360 != 0
+        image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
+    finally:
+        pdf.close()
+    if rotated:
+        return PageImage(image.convert("RGB"), (), "this page is rotated: its clauses are not drawn on it")
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for highlight in found:
+        colour = tuple(
+            round(c * 255) for c in stance_colour(highlight.stance, needs_review=highlight.needs_review)
+        )
+        outline = SELECTED_OUTLINE if highlight.clause_id == selected else None
+        for box in highlight.boxes:
+            rect = [box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale]
+            draw.rectangle(rect, fill=(*colour, FILL_ALPHA), outline=outline, width=OUTLINE_WIDTH)
+    return PageImage(Image.alpha_composite(image, overlay).convert("RGB"), tuple(found))

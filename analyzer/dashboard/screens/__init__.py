@@ -1,0 +1,1 @@
+"""The dashboard's screens, one script module each; ``app.py`` lists them in :data:`analyzer.dashboard.SCREENS`."""

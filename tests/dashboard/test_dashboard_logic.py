@@ -1,0 +1,143 @@
+"""The dashboard's logic without Streamlit: uploads, sample seeding, downloads and page images."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from analyzer.dashboard import downloads
+from analyzer.dashboard.page_image import page_highlights, render_page
+from analyzer.dashboard.samples import SAMPLES_DIR, sample_paths, seed
+from analyzer.dashboard.uploads import inspect_upload, save_upload, saved_name
+from analyzer.errors import InputError
+from analyzer.report.pdf import highlight_counts
+from analyzer.store import Store, load_documents, load_result
+from analyzer.taxonomy import load_taxonomy
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("policy.PDF", "policy.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("SOP <script>.docx", "SOP-script.docx"),
+        ("notes", "notes"),
+        ("..pdf", "document.pdf"),
+    ],
+)
+def test_upload_names_are_sanitised_and_keep_their_extension(name, expected):
+    assert saved_name(name) == expected
+
+
+def test_an_upload_is_saved_once_per_content(tmp_path):
+    first = save_upload("a.txt", b"Article 1. Victims shall not be detained.", tmp_path)
+    again = save_upload("a.txt", b"Article 1. Victims shall not be detained.", tmp_path)
+    other = save_upload("a.txt", b"Article 1. Victims may leave.", tmp_path)
+    assert first == again != other
+    assert first.parent.parent == tmp_path and first.read_bytes().startswith(b"Article 1.")
+
+
+def test_inspecting_a_sample_guesses_its_country_and_type():
+    inspected = inspect_upload(SAMPLES_DIR / "th-immigration-circular.pdf")
+    assert (inspected.country, inspected.doc_type) == ("TH", "circular")
+    assert inspected.document.page_count == 7
+
+
+def test_a_mislabelled_upload_is_refused_in_one_line(tmp_path):
+    path = save_upload("report.pdf", b"just some text, not a PDF", tmp_path)
+    with pytest.raises(InputError) as error:
+        inspect_upload(path)
+    assert "\n" not in str(error.value) and "PDF" in error.value.reason
+
+
+def test_seeding_skips_samples_already_stored(tmp_path, classifier):
+    paths = sample_paths()[:1]
+    with Store(tmp_path / "s.duckdb") as store:
+        assert [s for _, s in seed(store, classifier, paths=paths)][0].startswith("audited")
+        assert [s for _, s in seed(store, classifier, paths=paths)] == ["already in the store"]
+        assert len(load_documents(store)) == 1
+    assert len(sample_paths()) == 8
+
+
+def test_downloads_match_the_stored_audit(seeded_db):
+    taxonomy = load_taxonomy()
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    data = json.loads(downloads.json_bytes(result))
+    assert len(data["findings"]) == len(result.findings) and data["document"]["country"] == "MY"
+    rows = downloads.csv_bytes(result, taxonomy=taxonomy).decode().splitlines()
+    assert rows[0].startswith("document,country,clause_id") and len(rows) > len(result.findings)
+    assert b"<h1>" in downloads.html_bytes(result, taxonomy=taxonomy)
+    pdf, reason = downloads.highlighted_pdf(result, taxonomy=taxonomy)
+    assert reason == "" and pdf.startswith(b"%PDF-")
+
+
+def test_the_highlighted_pdf_download_carries_the_annotations(seeded_db, tmp_path):
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    pdf, _ = downloads.highlighted_pdf(result, taxonomy=load_taxonomy())
+    (tmp_path / "h.pdf").write_bytes(pdf)
+    counts = highlight_counts(tmp_path / "h.pdf")
+    assert counts["HARMFUL"] > 0 and counts["PROTECTIVE"] > 0
+
+
+def test_no_page_view_when_the_original_is_gone_or_changed(seeded_db, tmp_path):
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    moved = dataclasses.replace(
+        result, document=dataclasses.replace(result.document, path=str(tmp_path / "x.pdf"))
+    )
+    assert downloads.original_pdf(moved)[0] is None and "no longer" in downloads.original_pdf(moved)[1]
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4 changed")
+    assert "changed" in downloads.highlighted_pdf(moved, taxonomy=load_taxonomy())[1]
+
+
+def _mean_colour(image, box, scale):
+    import numpy as np
+
+    crop = image.crop((box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale))
+    return tuple(np.asarray(crop, dtype=float).reshape(-1, 3).mean(axis=0))
+
+
+def test_the_page_image_colours_a_harmful_clause_red(seeded_db):
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    stances = {}
+    for finding in result.findings:
+        stances.setdefault(finding.clause_id, []).append((finding.stance, finding.needs_review))
+    clause = next(c for c in result.clauses if stances.get(c.clause_id) == [("HARMFUL", False)] and c.boxes)
+    page = clause.boxes[0].page
+    drawn = render_page(result.document.path, page, page_highlights(result, page))
+    plain = render_page(result.document.path, page, [])
+    assert any(h.clause_id == clause.clause_id for h in drawn.drawn) and not plain.drawn
+    red, green, blue = _mean_colour(drawn.image, clause.boxes[0], 1.5)
+    before = _mean_colour(plain.image, clause.boxes[0], 1.5)
+    assert red > green + 20 and red > blue + 20, (red, green, blue)
+    assert green < before[1] - 20
+
+
+def test_a_page_outside_the_document_is_refused(seeded_db):
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    with pytest.raises(InputError, match="has no page 99"):
+        render_page(result.document.path, 99, [])
+
+
+def test_a_rotated_page_is_shown_without_boxes(tmp_path, seeded_db):
+    import pikepdf
+
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        result = load_result(doc_id, store)
+    with pikepdf.open(result.document.path) as pdf:
+        pdf.pages[0].rotate(90, relative=True)
+        pdf.save(tmp_path / "rotated.pdf")
+    image = render_page(tmp_path / "rotated.pdf", 1, page_highlights(result, 1))
+    assert image.drawn == () and "rotated" in image.note
