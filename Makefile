@@ -16,10 +16,12 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+PORT ?= 8501
+
 run: setup
-	$(BIN)/dnh segment corpus/documents/my-shelter-sop.pdf | $(BIN)/dnh classify - --format table
 	$(BIN)/dnh audit corpus/documents/my-shelter-sop.pdf --country MY --out out/sample-audit --no-store
-	@echo "Open out/sample-audit/my-shelter-sop.html (report) and my-shelter-sop.highlighted.pdf in any viewer."
+	@echo "Reports of the sample SOP: out/sample-audit/ (HTML report, highlighted PDF, JSON, CSV)."
+	$(BIN)/dnh app --samples --db out/dashboard.duckdb --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q

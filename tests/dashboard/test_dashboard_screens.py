@@ -1,0 +1,167 @@
+"""Each screen run by Streamlit's AppTest against a private copy of the seeded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analyzer.dashboard import SCREENS, SCREENS_DIR
+from analyzer.dashboard.samples import SAMPLES_DIR
+from analyzer.store import Store, load_documents
+from analyzer.taxonomy import load_taxonomy
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+TIMEOUT = 120
+PRIVACY = load_taxonomy().get("PRIVACY_CONFIDENTIALITY").name
+
+
+def screen(name: str) -> AppTest:
+    return AppTest.from_file(str(SCREENS_DIR / SCREENS[name][2]), default_timeout=TIMEOUT)
+
+
+def html_of(app: AppTest) -> str:
+    return "\n".join(element.proto.body for element in app.get("html"))
+
+
+def doc_id_of(db: Path, country: str) -> str:
+    with Store(db) as store:
+        documents = load_documents(store)
+    return documents.loc[documents["country"] == country, "doc_id"].iloc[0]
+
+
+def open_document(name: str, db: Path, country: str) -> AppTest:
+    app = screen(name).run()
+    app.selectbox(key="doc_id-picker").set_value(doc_id_of(db, country)).run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_every_screen_runs_without_error(dashboard_env, name):
+    app = screen(name).run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.title[0].value
+
+
+def test_the_app_routes_to_every_screen(dashboard_env):
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not app.exception and app.title[0].value == "Analyse policy documents"
+    titles = {"review": "Review findings", "analyse": "Analyse policy documents"}
+    for name, (title, _, module) in SCREENS.items():
+        app.switch_page(str((SCREENS_DIR / module).relative_to(APP.parent))).run()
+        assert not app.exception, (name, app.exception)
+        assert app.title[0].value == titles.get(name, title)
+
+
+def test_upload_audits_into_the_store_with_the_guessed_country(dashboard_env):
+    app = screen("analyse").run()
+    pdf = SAMPLES_DIR / "ph-referral-guidelines.pdf"
+    app.get("file_uploader")[0].set_value((pdf.name, pdf.read_bytes(), "application/pdf")).run()
+    assert not app.error, [e.value for e in app.error]
+    country = next(box for box in app.selectbox if box.label.startswith("Country"))
+    assert country.value == "PH"
+    assert next(box for box in app.text_input if box.label.startswith("Document type")).value == "guideline"
+    app.button(key="analyse").click().run()
+    assert not app.exception, app.exception
+    assert any(s.value.startswith("ph-referral-guidelines.pdf: 80 clauses") for s in app.success)
+    with Store(dashboard_env) as store:
+        stored = load_documents(store)
+    assert len(stored) == 4 and "PH" in set(stored["country"])
+    assert app.session_state["doc_id"] == doc_id_of(dashboard_env, "PH")
+
+
+def test_a_bad_upload_shows_one_line_and_nothing_is_stored(dashboard_env):
+    app = screen("analyse").run()
+    app.get("file_uploader")[0].set_value(
+        ("policy.pdf", b"this is not a PDF at all", "application/pdf")
+    ).run()
+    assert not app.exception
+    assert (
+        len(app.error) == 1
+        and app.error[0].value.startswith("policy.pdf: ")
+        and "\n" not in app.error[0].value
+    )
+    assert not [button for button in app.button if button.key == "analyse"]
+    with Store(dashboard_env) as store:
+        assert len(load_documents(store)) == 3
+
+
+def test_the_document_screen_shows_findings_in_context(dashboard_env):
+    app = open_document("document", dashboard_env, "MY")
+    body = html_of(app)
+    assert 'class="dnh-clause HARMFUL' in body and "<mark>" in body and "Better wording:" in body
+    assert [m.label for m in app.metric][:2] == ["Score (100 = only protective)", "Harmful provisions"]
+    assert app.get("imgs") or app.get("image"), "the page image is shown"
+
+
+def test_the_document_screen_filters_by_stance_and_principle(dashboard_env):
+    app = open_document("document", dashboard_env, "MY")
+    app.multiselect(key="f-stances").set_value(["PROTECTIVE"]).run()
+    body = html_of(app)
+    assert "dnh-clause PROTECTIVE" in body and "dnh-clause HARMFUL" not in body
+    app.multiselect(key="f-principles").set_value(["PRIVACY_CONFIDENTIALITY"]).run()
+    findings = html_of(app).split('<div class="dnh-finding">')[1:]
+    assert findings and all(PRIVACY in finding.split("<br>")[0] for finding in findings)
+
+
+def test_the_document_screen_escapes_hostile_text(dashboard_env):
+    app = open_document("document", dashboard_env, "KH")
+    app.toggle(key="only-found").set_value(False).run()
+    body = html_of(app)
+    assert "&lt;script&gt;window.__dnh_pwned = 1&lt;/script&gt;" in body
+    assert "&lt;img src=x onerror=" in body
+    assert "<script" not in body and "<img" not in body
+
+
+def test_gaps_for_a_document_and_a_country(dashboard_env):
+    app = open_document("gaps", dashboard_env, "TH")
+    assert any(h.value.startswith("Gaps (") for h in app.subheader)
+    app.radio(key="gaps-scope").set_value("a country").run()
+    app.selectbox(key="gaps-country").set_value("MY").run()
+    assert not app.exception
+    assert any("Gaps across 1 document(s)" in h.value for h in app.subheader)
+
+
+def test_compare_filters_countries(dashboard_env):
+    app = screen("compare").run()
+    table = app.dataframe[0].value
+    assert sorted(table.index) == ["KH", "MY", "TH"] and table.shape[1] == 13
+    app.multiselect(key="countries").set_value(["MY", "TH"]).run()
+    assert sorted(app.dataframe[0].value.index) == ["MY", "TH"]
+    app.radio(key="measure").set_value(app.radio(key="measure").options[2]).run()
+    assert not app.exception and app.dataframe[0].value.max().max() <= 100
+
+
+def test_a_review_is_saved_and_exported_as_training_data(dashboard_env):
+    app = screen("review").run()
+    waiting = int(app.caption[0].value.split()[0])
+    assert waiting > 0
+    app.radio[1].set_value("reject")
+    app.text_input[1].input("not about the victim")
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert app.success and app.success[0].value.startswith("Saved: reject")
+    assert int(app.caption[0].value.split()[0]) == waiting - 1
+    with Store(dashboard_env) as store:
+        reviews = store.reviews()
+    assert list(reviews["decision"]) == ["reject"] and reviews["note"][0] == "not about the victim"
+    assert any(b.label.startswith("Download 1 reviewed clauses") for b in app.get("download_button"))
+
+
+def test_a_change_without_a_new_label_is_refused(dashboard_env):
+    app = screen("review").run()
+    app.radio[1].set_value("change")
+    app.button[0].click().run()
+    assert app.error and "different principle or stance" in app.error[0].value
+    with Store(dashboard_env) as store:
+        assert store.reviews().empty
+
+
+def test_methodology_shows_the_principles_and_the_metrics(dashboard_env):
+    app = screen("methodology").run()
+    principles, _, metrics = (frame.value for frame in app.dataframe[:3])
+    assert len(principles) == 13 and "NON_DETENTION" in set(principles["id"])
+    assert "harmful-clause F1" in metrics.index
