@@ -56,21 +56,34 @@ def principles_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _json(path: Path) -> dict:
+    """A model folder's JSON file, or ``{}`` when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def show() -> None:
     st.title("Methodology")
     taxonomy = resources.taxonomy()
-    classifier = resources.classifier()
-    thresholds = classifier.thresholds
+    folder = Path(os.environ.get(MODEL_ENV) or default_model_dir())
+    meta = _json(folder / "meta.json")
+    thresholds = meta.get(
+        "thresholds", {"emit": float("nan"), "review_low": float("nan"), "review_high": float("nan")}
+    )
     st.write(
         "Each document is split into its own clauses (articles, sections, list items). Each clause is read for "
         "its deontic frame (who must or may do what, negations, exceptions, conditions tied to cooperation) and "
         f"classified against the {len(taxonomy.principles)} Do No Harm principles as harmful, protective or "
         "neutral by a model trained on the team's annotated corpus. "
-        f"Findings with confidence ≥ {thresholds.emit:.2f} are asserted and scored; those between "
-        f"{thresholds.review_low:.2f} and {thresholds.review_high:.2f} are flagged for human review. A document's "
+        f"Findings with confidence ≥ {thresholds['emit']:.2f} are asserted and scored; those between "
+        f"{thresholds['review_low']:.2f} and {thresholds['review_high']:.2f} are flagged for human review. A document's "
         "score per principle is 100 × protective / (protective + harmful); a gap is a principle no clause protects."
     )
-    st.caption(f"Taxonomy version {taxonomy.version} · model {classifier.version}")
+    st.caption(
+        f"Taxonomy version {taxonomy.version} · model {meta.get('model_version', 'not found in ' + str(folder))}"
+    )
     st.subheader("Principles")
     st.dataframe(principles_table(), hide_index=True, width="stretch")
     st.subheader("Legal sources")
@@ -87,10 +100,9 @@ def show() -> None:
     )
     st.dataframe(sources, hide_index=True, width="stretch")
     st.subheader("Model accuracy")
-    folder = Path(os.environ.get(MODEL_ENV) or default_model_dir())
-    metrics_file = folder / "metrics.json"
-    if metrics_file.is_file():
-        st.dataframe(metrics_table(json.loads(metrics_file.read_text(encoding="utf-8"))), width="stretch")
+    metrics = _json(folder / "metrics.json")
+    if metrics:
+        st.dataframe(metrics_table(metrics), width="stretch")
         st.caption(
             "Targets: harmful-clause F1 ≥ 0.85, harmful macro-F1 ≥ 0.75, false alarms ≤ 5 %. Not yet met: treat "
             "findings as leads for a reviewer, not verdicts."
