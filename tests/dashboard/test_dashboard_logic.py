@@ -141,3 +141,14 @@ def test_a_rotated_page_is_shown_without_boxes(tmp_path, seeded_db):
         pdf.save(tmp_path / "rotated.pdf")
     image = render_page(tmp_path / "rotated.pdf", 1, page_highlights(result, 1))
     assert image.drawn == () and "rotated" in image.note
+
+
+def test_the_methodology_says_whether_the_targets_are_met():
+    from analyzer.dashboard.screens.methodology import targets_note
+
+    def metrics(f1, macro, alarms):
+        return {"dev": {"harmful_clause": {"f1": f1}, "harmful_macro_f1": macro, "false_alarm_rate": alarms}}
+
+    assert targets_note(metrics(0.9, 0.8, 0.04)).endswith("Met on the dev split.")
+    assert "Not yet met" in targets_note(metrics(0.9, 0.7, 0.04))
+    assert "does not hold" in targets_note({})

@@ -56,6 +56,26 @@ def principles_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+TARGETS = {"harmful-clause F1": 0.85, "harmful macro-F1": 0.75, "false alarms": 0.05}
+
+
+def targets_note(metrics: dict) -> str:
+    """Whether the dev split's figures meet the product's targets, in one sentence."""
+    dev = metrics.get("dev") or {}
+    try:
+        met = (
+            dev["harmful_clause"]["f1"] >= TARGETS["harmful-clause F1"]
+            and dev["harmful_macro_f1"] >= TARGETS["harmful macro-F1"]
+            and dev["false_alarm_rate"] <= TARGETS["false alarms"]
+        )
+    except (KeyError, TypeError):
+        return "The metrics file does not hold the dev split's figures."
+    wanted = "Targets: harmful-clause F1 ≥ 0.85, harmful macro-F1 ≥ 0.75, false alarms ≤ 5 %."
+    if met:
+        return f"{wanted} Met on the dev split."
+    return f"{wanted} Not yet met: treat findings as leads for a reviewer, not verdicts."
+
+
 def _json(path: Path) -> dict:
     """A model folder's JSON file, or ``{}`` when it is missing or unreadable."""
     try:
@@ -103,10 +123,7 @@ def show() -> None:
     metrics = _json(folder / "metrics.json")
     if metrics:
         st.dataframe(metrics_table(metrics), width="stretch")
-        st.caption(
-            "Targets: harmful-clause F1 ≥ 0.85, harmful macro-F1 ≥ 0.75, false alarms ≤ 5 %. Not yet met: treat "
-            "findings as leads for a reviewer, not verdicts."
-        )
+        st.caption(targets_note(metrics))
     else:
         st.info(f"No metrics.json in {folder}.")
     card = folder / "card.md"
