@@ -17,6 +17,14 @@ from analyzer.store import Store, load_documents, load_result
 from analyzer.taxonomy import load_taxonomy
 
 
+@pytest.fixture(scope="module")
+def my_result(seeded_db):
+    """The stored audit of the sample Malaysian SOP."""
+    with Store(seeded_db) as store:
+        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
+        return load_result(doc_id, store)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -61,11 +69,9 @@ def test_seeding_skips_samples_already_stored(tmp_path, classifier):
     assert len(sample_paths()) == 8
 
 
-def test_downloads_match_the_stored_audit(seeded_db):
+def test_downloads_match_the_stored_audit(my_result):
+    result = my_result
     taxonomy = load_taxonomy()
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
     data = json.loads(downloads.json_bytes(result))
     assert len(data["findings"]) == len(result.findings) and data["document"]["country"] == "MY"
     rows = downloads.csv_bytes(result, taxonomy=taxonomy).decode().splitlines()
@@ -75,20 +81,16 @@ def test_downloads_match_the_stored_audit(seeded_db):
     assert reason == "" and pdf.startswith(b"%PDF-")
 
 
-def test_the_highlighted_pdf_download_carries_the_annotations(seeded_db, tmp_path):
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
+def test_the_highlighted_pdf_download_carries_the_annotations(my_result, tmp_path):
+    result = my_result
     pdf, _ = downloads.highlighted_pdf(result, taxonomy=load_taxonomy())
     (tmp_path / "h.pdf").write_bytes(pdf)
     counts = highlight_counts(tmp_path / "h.pdf")
     assert counts["HARMFUL"] > 0 and counts["PROTECTIVE"] > 0
 
 
-def test_no_page_view_when_the_original_is_gone_or_changed(seeded_db, tmp_path):
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
+def test_no_page_view_when_the_original_is_gone_or_changed(my_result, tmp_path):
+    result = my_result
     moved = dataclasses.replace(
         result, document=dataclasses.replace(result.document, path=str(tmp_path / "x.pdf"))
     )
@@ -104,10 +106,8 @@ def _mean_colour(image, box, scale):
     return tuple(np.asarray(crop, dtype=float).reshape(-1, 3).mean(axis=0))
 
 
-def test_the_page_image_colours_a_harmful_clause_red(seeded_db):
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
+def test_the_page_image_colours_a_harmful_clause_red(my_result):
+    result = my_result
     stances = {}
     for finding in result.findings:
         stances.setdefault(finding.clause_id, []).append((finding.stance, finding.needs_review))
@@ -122,20 +122,16 @@ def test_the_page_image_colours_a_harmful_clause_red(seeded_db):
     assert green < before[1] - 20
 
 
-def test_a_page_outside_the_document_is_refused(seeded_db):
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
+def test_a_page_outside_the_document_is_refused(my_result):
+    result = my_result
     with pytest.raises(InputError, match="has no page 99"):
         render_page(result.document.path, 99, [])
 
 
-def test_a_rotated_page_is_shown_without_boxes(tmp_path, seeded_db):
+def test_a_rotated_page_is_shown_without_boxes(tmp_path, my_result):
+    result = my_result
     import pikepdf
 
-    with Store(seeded_db) as store:
-        doc_id = load_documents(store).query("country == 'MY'")["doc_id"].iloc[0]
-        result = load_result(doc_id, store)
     with pikepdf.open(result.document.path) as pdf:
         pdf.pages[0].rotate(90, relative=True)
         pdf.save(tmp_path / "rotated.pdf")
