@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
-from analyzer.ingest import DEFAULT_TIMEOUT, read_document
+from analyzer.ingest import DEFAULT_ENGINE, DEFAULT_TIMEOUT, read_document
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
 from analyzer.types import AuditResult
@@ -24,10 +24,12 @@ def audit_document(
     password: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     classifier: Classifier | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> AuditResult:
-    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files)."""
+    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files);
+    ``engine`` is the PDF text engine (``auto``, ``pdfplumber`` or ``pdfium``)."""
     classifier = classifier or Classifier.load()
-    document = read_document(path, password=password, timeout=timeout)
+    document = read_document(path, password=password, timeout=timeout, engine=engine)
     document = dataclasses.replace(
         document, country=country or document.country, doc_type=doc_type or document.doc_type
     )
