@@ -70,7 +70,7 @@ def audit_many(
     elif (workers or 1) <= 1 or len(todo) <= 1:
         yield from _audit_here(todo, model=model, classifier=classifier, options=options)
     else:
-        yield from _audit_in_pool(todo, workers=workers, model=model, options=options)
+        yield from _audit_in_pool(todo, workers=workers, model=model, classifier=classifier, options=options)
 
 
 def _audit_here(todo, *, model, classifier, options) -> Iterator[tuple[Path, AuditResult | InputError]]:
@@ -87,7 +87,9 @@ def _audit_here(todo, *, model, classifier, options) -> Iterator[tuple[Path, Aud
             yield path, error
 
 
-def _audit_in_pool(todo, *, workers: int, model, options) -> Iterator[tuple[Path, AuditResult | InputError]]:
+def _audit_in_pool(
+    todo, *, workers: int, model, classifier, options
+) -> Iterator[tuple[Path, AuditResult | InputError]]:
     """Audit in a process pool; rebuild it when a worker dies and isolate the documents in flight."""
     queue, suspects = list(reversed(todo)), []
     while queue or suspects:
@@ -95,7 +97,7 @@ def _audit_in_pool(todo, *, workers: int, model, options) -> Iterator[tuple[Path
         isolating = bool(suspects)
         batch, size = (suspects, 1) if isolating else (queue, workers)
         crashed: list[Path] = []
-        with _pool(size, model) as pool:
+        with _pool(size, model, classifier) as pool:
             running = {}
             while (batch or running) and not crashed:
                 while batch and len(running) < size:
@@ -120,8 +122,18 @@ def _audit_in_pool(todo, *, workers: int, model, options) -> Iterator[tuple[Path
             suspects = list(reversed(crashed))
 
 
-def _pool(size: int, model) -> ProcessPoolExecutor:
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
+    """A pool of ``size`` workers. Forked workers inherit the caller's classifier, loaded and warmed
+    once here, instead of each loading the model again."""
+    global _WORKER_CLASSIFIER
+    if "fork" in mp.get_all_start_methods():
+        if classifier is None:
+            from analyzer.classify.classifier import Classifier
+
+            classifier = Classifier.load(model)
+        classifier.classify_texts(["warm-up"], ["The victim shall not be detained."])
+        _WORKER_CLASSIFIER = classifier
+        return ProcessPoolExecutor(max_workers=size, mp_context=mp.get_context("fork"))
     return ProcessPoolExecutor(
-        max_workers=size, mp_context=context, initializer=_init_worker, initargs=(model,)
+        max_workers=size, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(model,)
     )

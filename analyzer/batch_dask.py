@@ -48,7 +48,7 @@ def audit_task(path: Path, model: Path | None, options: dict) -> AuditResult | I
 
 
 @contextmanager
-def cluster_client(scheduler: str, *, workers: int | None = None, timeout: float = CONNECT_TIMEOUT):
+def cluster_client(scheduler: str, *, workers: int | None = None, timeout: float | None = None):
     """A Dask client: on a new ``LocalCluster`` when ``scheduler`` is ``"local"``, else on its address.
 
     The local cluster runs ``workers`` processes (default: one per core) of one thread each, without a
@@ -57,6 +57,7 @@ def cluster_client(scheduler: str, *, workers: int | None = None, timeout: float
     import dask
     from distributed import Client, LocalCluster
 
+    timeout = timeout or CONNECT_TIMEOUT
     if scheduler == "local":
         settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": 1}
         with dask.config.set(settings):

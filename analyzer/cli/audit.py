@@ -59,6 +59,8 @@ def audit(
     from analyzer.ingest.build import sha256_of
 
     chosen = _formats(formats)
+    if scheduler and scheduler != "local" and "://" not in scheduler:
+        fail(f"--scheduler {scheduler}: give 'local' or an address such as tcp://HOST:8786")
     if engine not in PDF_ENGINES:
         fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
     try:

@@ -150,26 +150,28 @@ def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[di
         if key in seen:  # drawn twice at the same place (fake bold): keep the first
             continue
         seen.add(key)
-        font_size = get_size(raw, index)
+        height = rect.top - rect.bottom
         if (
-            current is None
-            or x0 > current["x1"] + X_TOLERANCE
-            or x0 < current["x0"] - X_TOLERANCE
-            or abs(bottom - current["base"]) > Y_TOLERANCE
-            or font_size != current["font_size"]
+            current is not None
+            and current["x0"] - X_TOLERANCE <= x0 <= current["x1"] + X_TOLERANCE
+            and abs(bottom - current["base"]) <= Y_TOLERANCE
+            # the loose box's height follows the font size: ask PDFium only when it changes
+            and (abs(height - current["height"]) < 0.01 or get_size(raw, index) == current["font_size"])
         ):
-            pdfium_c.FPDFText_GetMatrix(raw, index, matrix_ref)
-            scale = math.hypot(matrix.c, matrix.d) or 1.0
-            current = {
-                "text": "", "x0": x0, "x1": x1, "top": bottom - font_size * scale, "bottom": bottom,
-                "size": round(font_size * scale, 2), "base": bottom, "font_size": font_size, "scale": scale,
-                "upright": matrix.b == 0 and matrix.c == 0,
-            }  # fmt: skip
-            words.append(current)
-        current["text"] += CHARACTERS.get(char, char)
-        current["x1"] = max(current["x1"], x1)
-        current["top"] = min(current["top"], bottom - font_size * current["scale"])
-        current["bottom"] = max(current["bottom"], bottom)
+            current["text"] += CHARACTERS.get(char, char)
+            current["x1"] = max(current["x1"], x1)
+            current["top"] = min(current["top"], bottom - current["size"])
+            current["bottom"] = max(current["bottom"], bottom)
+            continue
+        font_size = get_size(raw, index)
+        pdfium_c.FPDFText_GetMatrix(raw, index, matrix_ref)
+        scale = math.hypot(matrix.c, matrix.d) or 1.0
+        current = {
+            "text": CHARACTERS.get(char, char), "x0": x0, "x1": x1, "top": bottom - font_size * scale,
+            "bottom": bottom, "size": round(font_size * scale, 2), "base": bottom, "height": height,
+            "font_size": font_size, "upright": matrix.b == 0 and matrix.c == 0,
+        }  # fmt: skip
+        words.append(current)
     return [_word(w) for w in words if w["upright"]]
 
 
