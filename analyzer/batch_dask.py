@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,9 +101,10 @@ def audit_on_cluster(
     """Audit ``paths`` on the cluster; yield each path with its result or refusal as it finishes."""
     from distributed import as_completed
 
+    run = uuid.uuid4().hex[:12]  # task keys unique to this run: a shared scheduler must not mix batches
     with cluster_client(scheduler, workers=workers) as client:
         futures = {
-            client.submit(audit_task, path, model, options or {}, key=f"dnh-audit-{i}-{path.name}"): path
+            client.submit(audit_task, path, model, options or {}, key=f"dnh-audit-{run}-{i}"): path
             for i, path in enumerate(paths)
         }
         for future in as_completed(futures):
