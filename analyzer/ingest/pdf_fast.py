@@ -76,6 +76,8 @@ def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
             try:
                 width, height, blocks = _page(page, index + 1)
                 if not blocks and _has_images(page):
+                    if fallback:  # pdfplumber reads this file: stop here
+                        raise NeedsPdfplumber(f"page {index + 1} has no text layer: it needs OCR")
                     image_only.append(index + 1)
             finally:
                 page.close()
@@ -83,8 +85,6 @@ def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
         title = pdf.get_metadata_dict(skip_empty=True).get("Title")
     finally:
         pdf.close()
-    if image_only and fallback:
-        raise NeedsPdfplumber("pages without a text layer need OCR")
     if not any(blocks for _, _, blocks in pages):
         if image_only:
             raise NeedsPdfplumber("the PDF has no text layer (a scan or images only): it needs OCR")
