@@ -1,8 +1,8 @@
 """Audit many documents: in this process or in parallel worker processes, resumable through the store.
 
 :func:`audit_many` yields ``(path, AuditResult)`` or ``(path, InputError)`` as documents finish, so one
-failing document never stops a batch. With ``workers > 1`` each worker process loads the classifier once
-and audits whole documents; results come back to the caller, which writes reports and the store.
+failing document never stops a batch. With ``workers > 1`` each worker process audits whole documents
+with the caller's classifier (inherited when forked; loaded once per worker where processes spawn); results come back to the caller, which writes reports and the store.
 ``skip`` lets a re-run pass over documents already stored with the same model version. With
 ``scheduler`` (``"local"`` or ``tcp://HOST:PORT``) the documents go to a Dask cluster instead
 (:mod:`analyzer.batch_dask`).
