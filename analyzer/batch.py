@@ -1,9 +1,15 @@
 """Audit many documents: in this process or in parallel worker processes, resumable through the store.
 
 :func:`audit_many` yields ``(path, AuditResult)`` or ``(path, InputError)`` as documents finish, so one
-failing document never stops a batch. With ``workers > 1`` each worker process loads the classifier once
-and audits whole documents; results come back to the caller, which writes reports and the store.
-``skip`` lets a re-run pass over documents already stored with the same model version.
+failing document never stops a batch. With ``workers > 1`` each worker process audits whole documents
+with the caller's classifier (inherited when forked; loaded once per worker where processes spawn); results come back to the caller, which writes reports and the store.
+``skip`` lets a re-run pass over documents already stored with the same model version. With
+``scheduler`` (``"local"`` or ``tcp://HOST:PORT``) the documents go to a Dask cluster instead
+(:mod:`analyzer.batch_dask`).
+
+The pool keeps at most ``workers`` documents in flight. If a worker process dies (killed, out of
+memory), the pool is rebuilt: documents that were in flight are retried one at a time, so the document
+that kills its worker is recorded as failed and the others are audited.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from analyzer.errors import InputError
@@ -38,7 +45,8 @@ def _audit_in_worker(path: Path, options: dict) -> AuditResult | InputError:
 def audit_many(
     paths: Sequence[Path],
     *,
-    workers: int = 1,
+    workers: int | None = 1,
+    scheduler: str | None = None,
     model: Path | None = None,
     classifier=None,
     skip: Callable[[Path], bool] = lambda _: False,
@@ -46,37 +54,86 @@ def audit_many(
 ) -> Iterator[tuple[Path, AuditResult | InputError | None]]:
     """Audit ``paths``; yield each path with its result, its refusal, or ``None`` when skipped.
 
-    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, timeout).
+    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, timeout,
+    engine).
     """
-    from analyzer.pipeline import audit_document
-
     todo = []
     for path in paths:
         if skip(path):
             yield path, None
         else:
             todo.append(path)
-    if workers <= 1 or len(todo) <= 1:
+    if scheduler:
+        from analyzer.batch_dask import audit_on_cluster
+
+        yield from audit_on_cluster(todo, scheduler=scheduler, workers=workers, model=model, options=options)
+    elif (workers or 1) <= 1 or len(todo) <= 1:
+        yield from _audit_here(todo, model=model, classifier=classifier, options=options)
+    else:
+        yield from _audit_in_pool(todo, workers=workers, model=model, classifier=classifier, options=options)
+
+
+def _audit_here(todo, *, model, classifier, options) -> Iterator[tuple[Path, AuditResult | InputError]]:
+    from analyzer.pipeline import audit_document
+
+    if classifier is None:
+        from analyzer.classify.classifier import Classifier
+
+        classifier = Classifier.load(model)
+    for path in todo:
+        try:
+            yield path, audit_document(path, classifier=classifier, **options)
+        except InputError as error:
+            yield path, error
+
+
+def _audit_in_pool(
+    todo, *, workers: int, model, classifier, options
+) -> Iterator[tuple[Path, AuditResult | InputError]]:
+    """Audit in a process pool; rebuild it when a worker dies and isolate the documents in flight."""
+    queue, suspects = list(reversed(todo)), []
+    while queue or suspects:
+        # after a crash, the suspects run alone: the one that kills its worker again is the culprit
+        isolating = bool(suspects)
+        batch, size = (suspects, 1) if isolating else (queue, workers)
+        crashed: list[Path] = []
+        with _pool(size, model, classifier) as pool:
+            running = {}
+            while (batch or running) and not crashed:
+                while batch and len(running) < size:
+                    path = batch.pop()
+                    running[pool.submit(_audit_in_worker, path, options)] = path
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path = running.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        crashed.append(path)
+                        continue
+                    except Exception as error:  # noqa: BLE001 - e.g. a result that cannot travel back
+                        result = InputError(path, f"the worker auditing it failed ({type(error).__name__})")
+                    yield path, result
+            crashed += running.values()
+        if isolating:
+            for path in crashed:
+                yield path, InputError(path, "the worker process auditing it died (killed or out of memory)")
+        else:
+            suspects = list(reversed(crashed))
+
+
+def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
+    """A pool of ``size`` workers. Forked workers inherit the caller's classifier, loaded and warmed
+    once here, instead of each loading the model again."""
+    global _WORKER_CLASSIFIER
+    if "fork" in mp.get_all_start_methods():
         if classifier is None:
             from analyzer.classify.classifier import Classifier
 
             classifier = Classifier.load(model)
-        for path in todo:
-            try:
-                yield path, audit_document(path, classifier=classifier, **options)
-            except InputError as error:
-                yield path, error
-        return
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(model,)
-    ) as pool:
-        pending = {pool.submit(_audit_in_worker, path, options): path for path in todo}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                path = pending.pop(future)
-                try:
-                    yield path, future.result()
-                except Exception as error:  # noqa: BLE001 - a crashed worker is that document's failure
-                    yield path, InputError(path, f"the worker auditing it failed ({type(error).__name__})")
+        classifier.classify_texts(["warm-up"], ["The victim shall not be detained."])
+        _WORKER_CLASSIFIER = classifier
+        return ProcessPoolExecutor(max_workers=size, mp_context=mp.get_context("fork"))
+    return ProcessPoolExecutor(
+        max_workers=size, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(model,)
+    )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
-from analyzer.ingest import DEFAULT_TIMEOUT, read_document
+from analyzer.ingest import DEFAULT_ENGINE, DEFAULT_TIMEOUT, read_document
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
 from analyzer.types import AuditResult, Document
@@ -38,11 +38,13 @@ def audit_document(
     timeout: float | None = DEFAULT_TIMEOUT,
     classifier: Classifier | None = None,
     on_stage: StageCallback = _quiet,
+    engine: str = DEFAULT_ENGINE,
 ) -> AuditResult:
-    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files)."""
+    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files);
+    ``engine`` is the PDF text engine (``auto``, ``pdfplumber`` or ``pdfium``)."""
     classifier = classifier or Classifier.load()
     on_stage("read", STAGES["read"])
-    document = read_document(path, password=password, timeout=timeout)
+    document = read_document(path, password=password, timeout=timeout, engine=engine)
     return audit_parsed(
         document, country=country, doc_type=doc_type, classifier=classifier, on_stage=on_stage
     )

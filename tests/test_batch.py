@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from analyzer import batch_dask
 from analyzer.batch import audit_many
+from analyzer.cli import app
 from analyzer.errors import InputError
 from analyzer.ingest.build import sha256_of as file_sha256
+from analyzer.store import Store
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 PDFS = [
@@ -23,21 +31,112 @@ def _findings(results):
     }
 
 
-def test_two_workers_give_the_serial_findings():
-    serial = _findings(audit_many(PDFS, workers=1, country="XX"))
-    parallel = _findings(audit_many(PDFS, workers=2, country="XX"))
+@pytest.fixture(scope="module")
+def classifier():
+    from analyzer.classify.classifier import Classifier
+
+    return Classifier.load()
+
+
+@pytest.fixture(scope="module")
+def serial(classifier):
+    """The findings of the documents audited one after the other in this process."""
+    return _findings(audit_many(PDFS, workers=1, classifier=classifier, country="XX"))
+
+
+def test_two_workers_give_the_serial_findings(serial, classifier):
+    parallel = _findings(audit_many(PDFS, workers=2, classifier=classifier, country="XX"))
     assert parallel == serial and len(serial) == len(PDFS)
 
 
-def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path):
+def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path, classifier):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 truncated")
-    results = dict(audit_many([bad, PDFS[0]], workers=2))
+    results = dict(audit_many([bad, PDFS[0]], workers=2, classifier=classifier))
     assert isinstance(results[bad], InputError)
     assert results[PDFS[0]].findings
 
 
-def test_skipped_documents_are_yielded_without_auditing():
+def test_skipped_documents_are_yielded_without_auditing(classifier):
     stored = {file_sha256(PDFS[0])}
-    results = dict(audit_many(PDFS[:2], skip=lambda path: file_sha256(path) in stored))
+    results = dict(audit_many(PDFS[:2], classifier=classifier, skip=lambda path: file_sha256(path) in stored))
     assert results[PDFS[0]] is None and results[PDFS[1]].clauses
+
+
+def test_a_local_dask_cluster_gives_the_serial_findings(serial):
+    on_cluster = _findings(audit_many(PDFS, scheduler="local", workers=1, country="XX"))
+    assert on_cluster == serial
+
+
+def test_an_existing_dask_scheduler_receives_the_documents(classifier, monkeypatch):
+    from distributed import LocalCluster
+
+    monkeypatch.setitem(batch_dask._CLASSIFIERS, "None", classifier)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        results = dict(audit_many(PDFS[:1], scheduler=cluster.scheduler_address, engine="pdfium"))
+    assert results[PDFS[0]].findings
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setattr("analyzer.batch_dask.CONNECT_TIMEOUT", 0.5)
+    for address, reason in [("tcp://127.0.0.1:9", "cannot reach"), ("somewhere", "give 'local'")]:
+        outcome = CliRunner().invoke(
+            app, ["audit", str(PDFS[0]), "--scheduler", address, "--no-store", "--out", str(tmp_path)]
+        )
+        assert outcome.exit_code == 2
+        assert reason in outcome.output and len(outcome.output.strip().splitlines()) == 1
+
+
+def _dies_on(victim: str, *, marker: Path | None = None):
+    """An ``audit_document`` whose worker process dies on ``victim`` (only once when ``marker`` is given)."""
+    from analyzer import pipeline
+
+    real = pipeline.audit_document
+
+    def audit_document(path, **options):
+        if Path(path).name == victim and (marker is None or not marker.exists()):
+            if marker is not None:
+                marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, **options)
+
+    return audit_document
+
+
+def _stored(db: Path) -> list[tuple[str, int, int]]:
+    """(file name, clause rows, distinct clause ids) per stored document."""
+    with Store(db) as store:
+        frame = store.query(
+            "SELECT d.file_name, count(c.clause_id) AS rows, count(DISTINCT c.clause_id) AS distinct_ids "
+            "FROM documents d LEFT JOIN clauses c USING (doc_id, model_version) "
+            "GROUP BY d.doc_id, d.file_name ORDER BY d.file_name"
+        )
+    return [(row.file_name, row.rows, row.distinct_ids) for row in frame.itertuples()]
+
+
+def test_a_batch_whose_worker_is_killed_resumes_with_every_document_stored_once(tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for pdf in PDFS:
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    db, out = tmp_path / "store.duckdb", tmp_path / "out"
+    args = ["audit", str(folder), "--workers", "2", "--db", str(db), "--out", str(out), "-f", "json"]
+    with monkeypatch.context() as patched:  # the worker auditing this document is killed every time
+        patched.setattr("analyzer.pipeline.audit_document", _dies_on(PDFS[1].name))
+        first = CliRunner().invoke(app, args)
+    assert first.exit_code == 2 and "worker process auditing it died" in first.output
+    assert [name for name, *_ in _stored(db)] == sorted([PDFS[0].name, PDFS[2].name])
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert again.output.count("skipped (--no-resume redoes it)") == 2
+    stored = _stored(db)
+    assert [name for name, *_ in stored] == sorted(p.name for p in PDFS)  # each document once
+    assert all(rows == distinct > 0 for _, rows, distinct in stored)  # its clauses once each
+
+
+def test_a_worker_that_dies_once_is_replaced_and_the_batch_completes(tmp_path, monkeypatch, classifier):
+    monkeypatch.setattr("analyzer.pipeline.audit_document", _dies_on(PDFS[0].name, marker=tmp_path / "died"))
+    results = dict(audit_many(PDFS, workers=2, classifier=classifier))
+    assert (tmp_path / "died").exists()
+    assert all(not isinstance(result, InputError) for result in results.values())
+    assert sorted(results) == sorted(PDFS)

@@ -37,7 +37,15 @@ def audit(
     store: bool = typer.Option(True, "--store/--no-store", help="Save the audit in the store."),
     password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Documents audited in parallel processes."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Parallel processes (default 1; with --scheduler local, one per core)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT."
+    ),
+    engine: str = typer.Option(
+        "auto", "--engine", help="PDF text engine: auto (PDFium, pdfplumber when needed), pdfplumber, pdfium."
+    ),
     resume: bool = typer.Option(
         True, "--resume/--no-resume", help="Skip documents the store holds for this model version."
     ),
@@ -47,10 +55,14 @@ def audit(
     import time
 
     from analyzer.batch import audit_many
-    from analyzer.ingest import iter_documents
+    from analyzer.ingest import PDF_ENGINES, iter_documents
     from analyzer.ingest.build import sha256_of
 
     chosen = _formats(formats)
+    if scheduler and scheduler != "local" and "://" not in scheduler:
+        fail(f"--scheduler {scheduler}: give 'local' or an address such as tcp://HOST:8786")
+    if engine not in PDF_ENGINES:
+        fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
     try:
         documents = list(iter_documents(paths))
     except InputError as error:
@@ -65,11 +77,18 @@ def audit(
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
     options = {"country": country, "doc_type": doc_type, "password": password, "timeout": timeout}
+    options["engine"] = engine
     try:
         results = audit_many(
-            documents, workers=workers, model=model, classifier=classifier, skip=already_stored, **options
+            documents,
+            workers=workers,
+            scheduler=scheduler,
+            model=model,
+            classifier=classifier,
+            skip=already_stored,
+            **options,
         )
-        for number, (path, result) in enumerate(results, start=1):
+        for number, (path, result) in enumerate(_reachable(results), start=1):
             prefix = f"[{number}/{len(documents)}] {path.name}"
             if result is None:
                 skipped += 1
@@ -114,6 +133,16 @@ def audit(
     )
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _reachable(results):
+    """The batch's results; an unreachable Dask scheduler ends the command with one line and exit 2."""
+    from analyzer.batch_dask import SchedulerUnreachable
+
+    try:
+        yield from results
+    except SchedulerUnreachable as error:
+        fail(str(error))
 
 
 def _unique_stem(path: Path, used: set[str]) -> str:

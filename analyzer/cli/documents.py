@@ -19,15 +19,21 @@ def segment(
     password: str = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    engine: str = typer.Option(
+        "auto", "--engine", help="PDF text engine: auto (PDFium, pdfplumber when needed), pdfplumber, pdfium."
+    ),
 ) -> None:
     """Split documents into clauses by their own numbering and print them."""
-    from analyzer.ingest import iter_documents, read_document
+    from analyzer.ingest import PDF_ENGINES, iter_documents, read_document
     from analyzer.segment import segment as segment_document
+
+    if engine not in PDF_ENGINES:
+        fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
 
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         for path in iter_documents(paths):
-            document = read_document(path, password=password, timeout=timeout)
+            document = read_document(path, password=password, timeout=timeout, engine=engine)
             clauses = segment_document(document)
             for warning in document.warnings:
                 typer.echo(f"dnh: {path}: warning: {warning}", err=True)

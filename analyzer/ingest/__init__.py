@@ -32,6 +32,15 @@ READERS: dict[str, tuple[str, str, str]] = {
 
 SUPPORTED = tuple(sorted(READERS))
 
+# PDF text engine -> (module path of the reader, function name). "auto" reads with PDFium and falls back
+# to pdfplumber for files PDFium cannot open or pages that need OCR (see analyzer.ingest.pdf_fast).
+PDF_ENGINES: dict[str, tuple[str, str]] = {
+    "auto": ("analyzer.ingest.pdf_fast", "read_pdf_auto"),
+    "pdfplumber": ("analyzer.ingest.pdf", "read_pdf"),
+    "pdfium": ("analyzer.ingest.pdf_fast", "read_pdf_fast"),
+}
+DEFAULT_ENGINE = "auto"
+
 
 def detect_format(path: Path) -> str:
     """Return the format name for ``path`` after checking that the file is usable and what it claims."""
@@ -91,10 +100,14 @@ def _what_it_looks_like(head: bytes) -> str:
     return "its content is plain text"
 
 
-def _reader(fmt_suffix: str) -> Callable[..., Document]:
+def _reader(fmt_suffix: str, engine: str = DEFAULT_ENGINE) -> Callable[..., Document]:
     import importlib
 
-    _, module, function = READERS[fmt_suffix]
+    if engine not in PDF_ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; choose from {', '.join(PDF_ENGINES)}")
+    fmt, module, function = READERS[fmt_suffix]
+    if fmt == "pdf":
+        module, function = PDF_ENGINES[engine]
     return getattr(importlib.import_module(module), function)
 
 
@@ -103,15 +116,16 @@ def read_document(
     *,
     password: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    engine: str = DEFAULT_ENGINE,
 ) -> Document:
     """Read one file into a ``Document``; raise ``InputError`` with a one-line reason on bad input.
 
     ``timeout`` (seconds) bounds the parse, which then runs in a separate process; ``None`` parses in the
-    calling process.
+    calling process. ``engine`` picks the PDF text engine (:data:`PDF_ENGINES`).
     """
     path = Path(path)
     fmt = detect_format(path)
-    reader = _reader(path.suffix.lower())
+    reader = _reader(path.suffix.lower(), engine)
     kwargs = {"password": password} if fmt == "pdf" else {}
     if timeout is None:
         return reader(path, **kwargs)

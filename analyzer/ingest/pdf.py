@@ -90,6 +90,7 @@ def read_pdf(path: Path, *, password: str | None = None) -> Document:
                 image_only.append(number)
             imageless_text += bool(blocks)
             pages.append((float(page.width), float(page.height), blocks))
+            page.close()  # drop the page's parsed objects: memory stays flat on long documents
         title = (pdf.metadata or {}).get("Title")
     if not imageless_text:
         if image_only:

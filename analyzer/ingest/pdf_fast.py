@@ -1,0 +1,179 @@
+"""Read a born-digital PDF with pypdfium2: the fast text engine.
+
+PDFium hands over each character with its box in a few microseconds, where pdfplumber interprets the
+content stream in Python. This module groups those characters into words with the same rules as the
+pdfplumber reader (``x_tolerance`` 1.5 pt, ``y_tolerance`` 3 pt, a new word where the font size changes,
+characters drawn twice at one place dropped) and then runs the *same* layout stages
+(:mod:`analyzer.ingest.layout`) and the same clean-up across pages (running lines, hyphenation), so the
+lines, their boxes and hence the clauses match the pdfplumber engine's. Boxes come from PDFium's loose
+character boxes (font ascent to descent), as pdfplumber's do, so highlighting keeps working.
+
+:func:`read_pdf_auto` is what ``--engine auto`` runs: this engine when PDFium opens the file and every
+page with content has a text layer and no rotation; otherwise the pdfplumber reader
+(:func:`analyzer.ingest.pdf.read_pdf`), which also gives the precise refusal messages and sends pages
+without text to OCR.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from analyzer.errors import InputError
+from analyzer.ingest import layout
+from analyzer.ingest.build import document_from_blocks
+from analyzer.ingest.pdf import WORD_OPTIONS, _clean_pages, _usable_title
+from analyzer.types import Document
+
+ENGINES = ("auto", "pdfplumber", "pdfium")
+X_TOLERANCE = WORD_OPTIONS["x_tolerance"]
+Y_TOLERANCE = WORD_OPTIONS["y_tolerance"]
+# pdfplumber expands these ligatures by default; PDFium keeps them as single characters.
+# PDFium also reports a hyphen that ends a line as U+FFFE; the PDF itself draws "-".
+CHARACTERS = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st", "\ufffe": "-"}
+
+
+class NeedsPdfplumber(Exception):
+    """This file needs the pdfplumber reader (unopenable, rotated, or pages without a text layer)."""
+
+
+def read_pdf_fast(path: Path, *, password: str | None = None) -> Document:
+    """Read ``path`` with PDFium; raise ``InputError`` for files it cannot use.
+
+    Pages without a text layer are skipped with a warning, as the pdfplumber reader does without OCR.
+    """
+    try:
+        return _read(path, password, fallback=False)
+    except NeedsPdfplumber as reason:
+        raise InputError(path, str(reason)) from None
+
+
+def read_pdf_auto(path: Path, *, password: str | None = None) -> Document:
+    """Read ``path`` with PDFium where it can; fall back to the pdfplumber reader otherwise."""
+    try:
+        return _read(path, password, fallback=True)
+    except NeedsPdfplumber:
+        from analyzer.ingest.pdf import read_pdf
+
+        return read_pdf(path, password=password)
+
+
+def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(str(path), password=password or None)
+    except pdfium.PdfiumError as error:
+        raise NeedsPdfplumber(f"the PDF cannot be opened ({_pdfium_reason(error)})") from None
+    try:
+        if len(pdf) == 0:
+            raise InputError(path, "the PDF has no pages")
+        pages, image_only = [], []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                width, height, blocks = _page(page, index + 1)
+                if not blocks and _has_images(page):
+                    if fallback:  # pdfplumber reads this file: stop here
+                        raise NeedsPdfplumber(f"page {index + 1} has no text layer: it needs OCR")
+                    image_only.append(index + 1)
+            finally:
+                page.close()
+            pages.append((width, height, blocks))
+        title = pdf.get_metadata_dict(skip_empty=True).get("Title")
+    finally:
+        pdf.close()
+    if not any(blocks for _, _, blocks in pages):
+        if image_only:
+            raise NeedsPdfplumber("the PDF has no text layer (a scan or images only): it needs OCR")
+        raise NeedsPdfplumber("the PDF has no text on any page")
+    warnings = [f"page {n} has no text layer (scanned?): it needs OCR" for n in image_only]
+    return document_from_blocks(
+        path, _clean_pages(pages), fmt="pdf", title=_usable_title(title), warnings=warnings
+    )
+
+
+def _has_images(page) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+def _pdfium_reason(error: Exception) -> str:
+    text = str(error)
+    return text.split("(PDFium: ", 1)[-1].rstrip(")") if "(PDFium: " in text else text
+
+
+def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]]]:
+    """One page as (width, height, blocks of fragments in reading order)."""
+    if page.get_rotation():
+        raise NeedsPdfplumber(f"page {number} is rotated")
+    left, bottom, right, top = page.get_bbox()
+    textpage = page.get_textpage()
+    try:
+        words = page_words(textpage, origin=(left, top))
+    finally:
+        textpage.close()
+    if not words:
+        return float(right - left), float(top - bottom), []
+    fragments = layout.rows_to_fragments(layout.words_to_rows(words))
+    gutter = layout.find_gutter(fragments, page_width=float(right - left))
+    ordered = layout.fragments_in_reading_order(fragments, gutter)
+    return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered)
+
+
+def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[dict]:
+    """The page's words as pdfplumber-style dicts (text, x0, x1, top, bottom, size), upright text only.
+
+    ``origin`` is the page box's top-left corner in PDF coordinates; boxes are returned from it, y down.
+    A character's box runs, as in pdfminer, from the font's descent (PDFium's loose box bottom) up by
+    the font size scaled by the character's matrix (PDFium reports the unscaled size).
+    """
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    if len(text) != count:  # characters outside the BMP: read code points one by one
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
+    get_box, get_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+    x_origin, y_origin = origin
+    words: list[dict] = []
+    current: dict | None = None
+    seen: set[tuple] = set()
+    for index, char in enumerate(text):
+        if char.isspace() or not get_box(raw, index, rect_ref):
+            current = None
+            continue
+        x0, x1, bottom = rect.left - x_origin, rect.right - x_origin, y_origin - rect.bottom
+        key = (char, round(x0), round(bottom))
+        if key in seen:  # drawn twice at the same place (fake bold): keep the first
+            continue
+        seen.add(key)
+        height = rect.top - rect.bottom
+        if (
+            current is not None
+            and current["x0"] - X_TOLERANCE <= x0 <= current["x1"] + X_TOLERANCE
+            and abs(bottom - current["base"]) <= Y_TOLERANCE
+            # the loose box's height follows the font size: ask PDFium only when it changes
+            and (abs(height - current["height"]) < 0.01 or get_size(raw, index) == current["font_size"])
+        ):
+            current["text"] += CHARACTERS.get(char, char)
+            current["x1"] = max(current["x1"], x1)
+            current["top"] = min(current["top"], bottom - current["size"])
+            current["bottom"] = max(current["bottom"], bottom)
+            continue
+        font_size = get_size(raw, index)
+        pdfium_c.FPDFText_GetMatrix(raw, index, matrix_ref)
+        scale = math.hypot(matrix.c, matrix.d) or 1.0
+        current = {
+            "text": CHARACTERS.get(char, char), "x0": x0, "x1": x1, "top": bottom - font_size * scale,
+            "bottom": bottom, "size": round(font_size * scale, 2), "base": bottom, "height": height,
+            "font_size": font_size, "upright": matrix.b == 0 and matrix.c == 0,
+        }  # fmt: skip
+        words.append(current)
+    return [_word(w) for w in words if w["upright"]]
+
+
+def _word(word: dict) -> dict:
+    return {key: word[key] for key in ("text", "x0", "x1", "top", "bottom", "size")}

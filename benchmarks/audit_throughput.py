@@ -1,0 +1,175 @@
+"""Audit throughput and memory, as ratios against bare pdfplumber measured in the same run.
+
+Run on demand (never in the test suite): ``.venv/bin/python benchmarks/audit_throughput.py``.
+It generates its own PDFs (the shelter SOP of ``tests/pdfgen.py``, its sections repeated and renumbered
+to reach N pages) and prints, in pages per second:
+
+(a) bare pdfplumber ``extract_text`` over every page (the baseline);
+    every document is audited once untimed first, so no engine pays spaCy's one-time vocabulary growth;
+(b) a full audit (read, segment, classify, score) with the default engine (``auto``), and with the
+    pdfplumber engine;
+(c) a full audit with the fast engine (``pdfium``), and how many clauses (number + text) are identical
+    to the pdfplumber engine's, on the generated PDF and on every PDF given with ``--pdf``;
+(d) a batch of documents audited by one worker process against two;
+(e) the peak resident memory of a full audit of a 500-page PDF, measured in a child process (which
+    includes the parser's own child), per engine.
+
+Targets: (b)/(a) >= 0.8; (c)/(a) >= 10 with >= 98 % identical clauses; (d) two workers >= 1.8 x one;
+(e) peak RSS <= 600 MB. Pass ``--pdf`` files (e.g. ``corpus/documents/*.pdf``) to add them to the
+clause comparison and the (a)/(b)/(c) figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import pdfgen  # noqa: E402  (the test suite's PDF generator)
+import pdfplumber  # noqa: E402
+
+from analyzer.batch import audit_many  # noqa: E402
+from analyzer.classify.classifier import Classifier  # noqa: E402
+from analyzer.pipeline import audit_document  # noqa: E402
+
+RSS_CHILD = """
+import json, resource, sys
+from analyzer.classify.classifier import Classifier
+from analyzer.pipeline import audit_document
+result = audit_document(sys.argv[1], classifier=Classifier.load(), engine=sys.argv[2], timeout=3600)
+peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"pages": result.document.page_count, "clauses": len(result.clauses), "peak_kb": peak}))
+"""
+
+
+def generated_pdf(path: Path, pages: int) -> Path:
+    """The shelter SOP with its sections repeated (and renumbered) until it has about ``pages`` pages."""
+    per_copy = 3  # the default sections fill about three pages
+    sections = []
+    for _ in range(max(1, round(pages / per_copy))):
+        for section in pdfgen.DEFAULT_SECTIONS:
+            number = len(sections) + 1
+            heading = section["heading"].split(".", 1)[1]
+            sections.append({**section, "heading": f"Section {number}.{heading}"})
+    path.write_bytes(pdfgen.structured_pdf_bytes(sections=sections, pages_min=1))
+    return path
+
+
+def timed(function) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function()
+    return time.perf_counter() - started, result
+
+
+def extract_text_rate(path: Path) -> tuple[int, float]:
+    def run() -> int:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+            return len(pdf.pages)
+
+    seconds, pages = timed(run)
+    return pages, pages / seconds
+
+
+def audit_rate(path: Path, classifier: Classifier, engine: str):
+    seconds, result = timed(lambda: audit_document(path, classifier=classifier, engine=engine))
+    return result.document.page_count / seconds, result
+
+
+def identical_clauses(reference, other) -> tuple[int, int]:
+    """Clauses of ``reference`` found with the same number and text in ``other``, and the larger count."""
+    found = {(c.number, c.text) for c in other.clauses}
+    same = sum((c.number, c.text) in found for c in reference.clauses)
+    return same, max(len(reference.clauses), len(other.clauses))
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (worker and parser processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def worker_speedup(folder: Path, classifier: Classifier, documents: int) -> dict[int, tuple[float, float]]:
+    """{workers: (wall seconds, CPU seconds)} for ``documents`` 10-page PDFs with one and two workers."""
+    paths = [generated_pdf(folder / f"doc{i}.pdf", 10) for i in range(documents)]
+    figures = {}
+    for workers in (1, 2):
+        cpu = cpu_seconds()
+        wall, _ = timed(lambda: list(audit_many(paths, workers=workers, classifier=classifier)))  # noqa: B023
+        figures[workers] = (wall, cpu_seconds() - cpu)
+    return figures
+
+
+def peak_rss(path: Path, engine: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, str(path), engine], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=50, help="pages of the generated PDF for (a)-(c)")
+    parser.add_argument("--big", type=int, default=500, help="pages of the PDF for the memory figure")
+    parser.add_argument("--documents", type=int, default=6, help="10-page documents for (d)")
+    parser.add_argument("--pdf", type=Path, nargs="*", default=[], help="more PDFs to measure")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
+    classifier = Classifier.load()
+    classifier.classify_texts(["warm-up"], ["The victim shall not be detained."])
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        documents = [generated_pdf(folder / "generated.pdf", args.pages), *args.pdf]
+        warm_up = generated_pdf(folder / "warm-up.pdf", 3)
+        for engine in ("auto", "pdfplumber", "pdfium"):  # first calls load spaCy, patterns, PDFium
+            audit_document(warm_up, classifier=classifier, engine=engine)
+        print(f"{'document':44s} {'pages':>5s} {'(a) p/s':>8s} {'(b) auto':>9s} {'plumber':>8s}"
+              f" {'(c) pdfium':>10s} {'(b)/(a)':>8s} {'plumber/(a)':>11s} {'(c)/(a)':>8s} {'same clauses':>13s}")  # fmt: skip
+        totals = {"a": 0.0, "auto": 0.0, "plumber": 0.0, "pdfium": 0.0, "pages": 0, "same": 0, "all": 0}
+        for path in documents:
+            # untimed first pass: spaCy adds the document's new words to its vocabulary once
+            audit_document(path, classifier=classifier, engine="pdfium")
+            pages, a = extract_text_rate(path)
+            auto, _ = audit_rate(path, classifier, "auto")
+            plumber, reference = audit_rate(path, classifier, "pdfplumber")
+            fast, other = audit_rate(path, classifier, "pdfium")
+            same, count = identical_clauses(reference, other)
+            for key, rate in (("a", a), ("auto", auto), ("plumber", plumber), ("pdfium", fast)):
+                totals[key] += pages / rate
+            totals["pages"] += pages
+            totals["same"] += same
+            totals["all"] += count
+            print(f"{path.name[:44]:44s} {pages:5d} {a:8.1f} {auto:9.1f} {plumber:8.1f} {fast:10.1f}"
+                  f" {auto / a:8.2f} {plumber / a:11.2f} {fast / a:8.2f} {same:6d}/{count:<6d}")  # fmt: skip
+        seconds = {key: totals[key] for key in ("a", "auto", "plumber", "pdfium")}
+        share = totals["same"] / max(totals["all"], 1)
+        print(f"all documents: (b)/(a) = {seconds['a'] / seconds['auto']:.2f} with auto, "
+              f"{seconds['a'] / seconds['plumber']:.2f} with pdfplumber; (c)/(a) = "
+              f"{seconds['a'] / seconds['pdfium']:.2f}; identical clauses {share:.2%}")  # fmt: skip
+        figures = worker_speedup(folder, classifier, args.documents)
+        (one, one_cpu), (two, two_cpu) = figures[1], figures[2]
+        print(f"(d) {args.documents} documents x 10 pages: one worker {one:.1f} s, two workers {two:.1f} s, "
+              f"speed-up {one / two:.2f}x (CPU seconds {one_cpu:.1f} vs {two_cpu:.1f})")  # fmt: skip
+        big = generated_pdf(folder / "big.pdf", args.big)
+        for engine in ("pdfium", "pdfplumber"):
+            figure = peak_rss(big, engine)
+            print(f"(e) peak RSS, {figure['pages']}-page PDF, {engine:10s}: {figure['peak_kb'] / 1024:.0f} MB "
+                  f"({figure['clauses']} clauses)")  # fmt: skip
+    print(f"load average after: {os.getloadavg()[0]:.1f} (above the core count, other work shares the CPU)")
+    print("targets: (b)/(a) >= 0.8; (c)/(a) >= 10 with >= 98 % identical clauses; (d) >= 1.8x; (e) <= 600 MB")
+
+
+if __name__ == "__main__":
+    main()

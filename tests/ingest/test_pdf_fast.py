@@ -1,0 +1,94 @@
+"""Claims about the PDFium text engine: the pdfplumber engine's lines, boxes and clauses, faster.
+
+``--engine auto`` (the default) reads with PDFium and falls back to pdfplumber; these tests compare the
+two engines directly, so the pdfplumber reader stays covered too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.errors import InputError
+from analyzer.ingest import read_document
+from analyzer.segment import segment
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "documents" / "my-shelter-sop.pdf"
+GENERATED = ["structured_pdf", "two_column_pdf", "hyphenated_pdf", "web_print_pdf"]
+BAD = ["truncated", "encrypted", "zero_pages", "image_only", "not_pdf"]
+
+
+def _both(path: Path):
+    return (
+        read_document(path, engine="pdfplumber", timeout=None),
+        read_document(path, engine="pdfium", timeout=None),
+    )
+
+
+def _clause_keys(document) -> list[tuple[str, str]]:
+    return [(clause.number, clause.text) for clause in segment(document)]
+
+
+def _assert_same_lines(reference, fast, *, tolerance: float = 1.0) -> None:
+    assert [line.text for line in fast.lines] == [line.text for line in reference.lines]
+    for ours, theirs in zip(fast.lines, reference.lines, strict=True):
+        assert ours.box.page == theirs.box.page
+        for side in ("x0", "top", "x1", "bottom"):
+            assert abs(getattr(ours.box, side) - getattr(theirs.box, side)) <= tolerance, (ours, theirs)
+
+
+@pytest.mark.parametrize("pdf", GENERATED)
+def test_fast_engine_gives_the_pdfplumber_lines_boxes_and_clauses(pdf, request):
+    reference, fast = _both(request.getfixturevalue(pdf))
+    _assert_same_lines(reference, fast)
+    assert _clause_keys(fast) == _clause_keys(reference)
+
+
+def test_fast_engine_gives_the_pdfplumber_clauses_on_a_sample_document():
+    reference, fast = _both(SAMPLE)
+    assert fast.text == reference.text and fast.title == reference.title
+    assert _clause_keys(fast) == _clause_keys(reference) and len(fast.lines) > 100
+
+
+def test_text_scaled_by_its_matrix_gets_the_pdfplumber_box(tmp_path):
+    """PDFium reports the unscaled font size ("/F1 1 Tf" drawn at 12 pt by the text matrix)."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    content = b"BT /F1 1 Tf 12 0 0 12 72 700 Tm (Victims shall not be detained.) Tj ET"
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 612, 792],
+        Resources=resources,
+        Contents=pdf.make_stream(content),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(tmp_path / "scaled.pdf")
+    reference, fast = _both(tmp_path / "scaled.pdf")
+    _assert_same_lines(reference, fast, tolerance=0.5)
+    assert fast.lines[0].text == "Victims shall not be detained."
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_auto_engine_refuses_bad_files_with_the_pdfplumber_reason(case, bad_inputs):
+    reasons = {}
+    for engine in ("auto", "pdfplumber", "pdfium"):
+        with pytest.raises(InputError) as caught:
+            read_document(bad_inputs[case], engine=engine, timeout=None)
+        reasons[engine] = caught.value.reason
+    assert reasons["auto"] == reasons["pdfplumber"]
+
+
+def test_an_unknown_engine_is_refused_in_one_line(structured_pdf):
+    with pytest.raises(ValueError, match="unknown PDF engine"):
+        read_document(structured_pdf, engine="ocr", timeout=None)
+    outcome = CliRunner().invoke(app, ["segment", str(structured_pdf), "--engine", "ocr"])
+    assert outcome.exit_code == 2 and "--engine ocr: choose from auto, pdfplumber, pdfium" in outcome.output
