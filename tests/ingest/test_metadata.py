@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import fixture_path
 
 from analyzer.ingest import read_document
 from analyzer.ingest.metadata import guess_country, guess_doc_type
-from helpers import fixture_path
 
 SOURCES = Path(__file__).resolve().parents[2] / "corpus" / "documents" / "src"
 
