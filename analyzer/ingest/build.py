@@ -34,6 +34,7 @@ class RawPage:
     width: float | None = None
     height: float | None = None
     ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 def read_input_bytes(path: Path) -> bytes:
@@ -82,7 +83,7 @@ def document_from_blocks(
                 lines.append(Line(text, offset, offset + len(text), number, block_no, raw_line.box))
                 parts.append(text)
                 offset += len(text)
-        built.append(Page(number, raw.width, raw.height, tuple(lines), raw.ocr))
+        built.append(Page(number, raw.width, raw.height, tuple(lines), raw.ocr, raw.ocr_confidence))
     text = "".join(parts)
     return Document(
         doc_id=sha256_of(path),
