@@ -46,7 +46,7 @@ def audit_many(
 ) -> Iterator[tuple[Path, AuditResult | InputError | None]]:
     """Audit ``paths``; yield each path with its result, its refusal, or ``None`` when skipped.
 
-    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, timeout).
+    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, and the options of ``read_document``).
     """
     from analyzer.pipeline import audit_document
 

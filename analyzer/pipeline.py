@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.ingest import DEFAULT_TIMEOUT, read_document
+from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
 from analyzer.types import AuditResult
@@ -24,10 +25,17 @@ def audit_document(
     password: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     classifier: Classifier | None = None,
+    **read_options,
 ) -> AuditResult:
-    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files)."""
+    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files).
+
+    ``read_options`` go to :func:`analyzer.ingest.read_document` (limits, ``ocr``, ``ocr_lang``); OCR
+    reads in the country's language unless ``ocr_lang`` says otherwise.
+    """
     classifier = classifier or Classifier.load()
-    document = read_document(path, password=password, timeout=timeout)
+    if not read_options.get("ocr_lang"):
+        read_options["ocr_lang"] = language_for_country(country)
+    document = read_document(path, password=password, timeout=timeout, **read_options)
     document = dataclasses.replace(
         document, country=country or document.country, doc_type=doc_type or document.doc_type
     )
