@@ -128,6 +128,10 @@ def test_neutralise(value, expected):
         ("../../etc/passwd", "passwd"),
         ("<script>.pdf", "script"),
         ("....pdf", "document"),
+        ("CON.pdf", "document-CON"),
+        ("nul.tar.pdf", "document-nul.tar"),
+        ("-rf .pdf", "rf"),
+        ("a" * 79 + "-b.pdf", "a" * 79),
     ],
 )
 def test_output_file_names_are_sanitised(name, stem):

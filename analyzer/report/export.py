@@ -44,10 +44,18 @@ def neutralise(value: object) -> object:
     return value
 
 
+WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+
+
 def safe_stem(name: str, *, limit: int = 80) -> str:
-    """A file-name stem safe on every platform: letters, digits, dot, dash and underscore only."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip(".-_")
-    return (stem or "document")[:limit]
+    """A file-name stem safe on every platform: letters, digits, dot, dash and underscore only, never a
+    hidden file, an option-like name or a device name Windows reserves (``CON``, ``NUL``, ``COM1`` …)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip(".-_")[:limit].rstrip(".-_")
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = f"document-{stem}"
+    return stem or "document"
 
 
 def result_to_dict(result: AuditResult) -> dict:
