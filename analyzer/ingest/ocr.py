@@ -33,6 +33,7 @@ from analyzer.ingest.language import guess_language
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.yaml")
 LOW_CONFIDENCE = 0.6
+NO_TEXT_LAYER = "no text layer"
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,9 @@ def recognise_pages(
     import pypdfium2
 
     installed = installed_languages(path, numbers)
+    warnings += [
+        f"page {n}: {why}; it was read by OCR" for n, why in unreadable.items() if why != NO_TEXT_LAYER
+    ]
     text_language = guess_language("\n".join(_text_of(blocks) for _, _, blocks in pages))
     code = options.language or (text_language if text_language != "und" else None)
     plan = plan_for(code) if code else None

@@ -23,7 +23,7 @@ from analyzer.errors import InputError
 from analyzer.ingest import layout
 from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
-from analyzer.ingest.ocr import OcrOptions, recognise_pages
+from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
 from analyzer.ingest.pdf_checks import check_pdf
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.types import Box, Document
@@ -104,7 +104,7 @@ def read_pdf(
         for number, page in enumerate(pdf.pages, start=1):
             blocks, has_images, duplicates = _page_fragments(page)
             texts = [f.text for block in blocks for f in block]
-            problem = text_layer_problem(texts) or (None if blocks or not has_images else "no text layer")
+            problem = text_layer_problem(texts) or (None if blocks or not has_images else NO_TEXT_LAYER)
             if problem:
                 unreadable[number], blocks = problem, []
             else:
