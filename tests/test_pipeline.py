@@ -225,7 +225,7 @@ def test_dnh_audit_of_hostile_text_writes_only_safe_outputs(tmp_path):
     stem = out / written[0].rsplit(".", 1)[0]
     page = stem.with_suffix(".html").read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "<img" not in page.lower()
-    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;script&gt;" in page
     with open(stem.with_suffix(".csv"), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     texts = [row["clause_text"] for row in rows]
