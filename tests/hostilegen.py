@@ -94,6 +94,17 @@ def form_loop_pdf() -> bytes:
     return _one_page(form, page=page, content=stream(TEXT + b" /X1 Do"))
 
 
+def huge_image_pdf(width: int = 30000, height: int = 30000) -> bytes:
+    """A page drawing an image that declares ``width`` × ``height`` pixels but holds a few bytes."""
+    page = PAGE.replace(b"/Font << /F1 5 0 R >>", b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>")
+    image = stream(
+        b"\0" * 64,
+        extra=b" /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+        % (width, height),
+    )
+    return _one_page(image, page=page, content=stream(TEXT + b" q 100 0 0 100 72 500 cm /Im1 Do Q"))
+
+
 def broken_xref_pdf() -> bytes:
     """A PDF header followed by no object at all: there is no table to repair."""
     return b"%PDF-1.7\n" + b"garbage that is not a PDF object " * 200 + b"\n%%EOF\n"
@@ -182,6 +193,7 @@ def make_hostile_inputs(folder: str | Path) -> dict[str, Path]:
         "nested_deep": ("nested-300.pdf", nested_pdf(300)),
         "nested_beyond_parser": ("nested-5000.pdf", nested_pdf(5000)),
         "page_loop": ("page-loop.pdf", page_loop_pdf()),
+        "huge_image": ("huge-image.pdf", huge_image_pdf()),
         "reference_loop": ("reference-loop.pdf", reference_loop_pdf()),
         "form_loop": ("form-loop.pdf", form_loop_pdf()),
         "broken_xref": ("broken-xref.pdf", broken_xref_pdf()),

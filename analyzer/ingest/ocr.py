@@ -12,8 +12,9 @@ Tesseract's script detection on the first page; a Latin-script page read as Engl
 guesser finds Indonesian, Malay, Filipino or Vietnamese is read again in that language. Per-language
 settings (traineddata, page segmentation mode, text fixes such as Thai "ํา" → "ำ") live in ``ocr.yaml``.
 
-Tesseract missing, or a language pack missing, is a one-line ``InputError`` when a page needs OCR;
-``OcrOptions(enabled=False)`` (``--no-ocr``) skips such pages with a warning instead.
+Tesseract missing is a one-line ``InputError`` when no page has a text layer, and a warning per skipped
+page when some have (a born-digital law with a scanned cover page is still read); a missing language pack
+is an ``InputError``. ``OcrOptions(enabled=False)`` (``--no-ocr``) skips such pages with a warning.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def installed_languages(path: Path, pages: list[int]) -> set[str]:
     except (pytesseract.TesseractNotFoundError, OSError):
         raise InputError(
             path,
-            f"{_pages_text(pages)} no usable text layer and need OCR, but Tesseract is not installed "
+            f"{_pages_text(pages)} no usable text layer and {'needs' if len(pages) == 1 else 'need'} OCR, "
+            "but Tesseract is not installed "
             "(apt-get install tesseract-ocr tesseract-ocr-eng); --no-ocr reads only the text layer",
         ) from None
 
@@ -187,7 +189,15 @@ def recognise_pages(
         return {}
     import pypdfium2
 
-    installed = installed_languages(path, numbers)
+    try:
+        installed = installed_languages(path, numbers)
+    except InputError as missing:
+        if not any(blocks for _, _, blocks in pages):
+            raise
+        warnings += [
+            f"page {n}: {unreadable[n]}; skipped: {missing.reason.split(', but ')[-1]}" for n in numbers
+        ]
+        return {}
     warnings += [
         f"page {n}: {why}; it was read by OCR" for n, why in unreadable.items() if why != NO_TEXT_LAYER
     ]

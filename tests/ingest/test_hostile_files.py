@@ -25,6 +25,7 @@ REFUSED = [
     ("an array nested 300 levels", "nested_deep", ["more than 100 levels"]),
     ("an array nested 5000 levels (beyond qpdf's own limit)", "nested_beyond_parser", ["nested too deeply"]),
     ("a page tree containing itself", "page_loop", ["page tree loops"]),
+    ("an image declaring 900 megapixels", "huge_image", ["900 megapixels", "limit 200"]),
     ("two objects that are references to each other", "reference_loop", ["loops back on itself"]),
     ("a form XObject that draws itself", "form_loop", ["draws itself"]),
     (

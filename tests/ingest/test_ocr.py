@@ -111,6 +111,17 @@ def test_missing_tesseract_is_one_clear_line(originals, monkeypatch):
     assert "\n" not in str(caught.value)
 
 
+def test_missing_tesseract_skips_the_scanned_pages_of_a_mixed_document_with_a_warning(originals, monkeypatch):
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    document = read_document(originals["mixed"], timeout=None)
+    assert document.pages[0].text and not document.pages[1].lines
+    assert any(
+        w.startswith("page 2: no text layer; skipped: Tesseract is not installed") for w in document.warnings
+    )
+
+
 @needs_tesseract
 def test_a_missing_language_pack_is_named(originals):
     with pytest.raises(
