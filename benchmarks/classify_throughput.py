@@ -38,7 +38,9 @@ def main() -> None:
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"{len(texts)} clauses, {words:.0f} words on average")
     print(f"(a) baseline: spaCy blank tokenizer      {baseline:10.0f} clauses/s")
-    print(f"(b) dnh classify (in process)           {full:10.0f} clauses/s   ratio (b)/(a) = {full / baseline:.3f}")
+    print(
+        f"(b) dnh classify (in process)           {full:10.0f} clauses/s   ratio (b)/(a) = {full / baseline:.3f}"
+    )
     print(f"target (b) >= 1,000 clauses/s: {'met' if full >= 1000 else 'NOT met'}")
 
 
