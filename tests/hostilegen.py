@@ -238,6 +238,27 @@ def mixed_copy(source: Path, target: Path, *, scanned: set[int], dpi: int = 200)
     return target
 
 
+THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Loma.ttf")  # Debian fonts-thai-tlwg-ttf
+THAI_LINES = (
+    "มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องไม่ถูกดำเนินคดี",
+    "มาตรา ๒ เจ้าหน้าที่ต้องจัดทำแผนคุ้มครองผู้เสียหาย",
+    "มาตรา ๓ ห้ามกักตัวผู้เสียหายในสถานคุ้มครองโดยไม่สมัครใจ",
+)
+
+
+def thai_scan_pdf(path: Path, *, dpi: int = 200) -> Path:
+    """An image-only A4 page of three Thai sections (มาตรา), typeset by Pillow with the Loma font."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(THAI_FONT), 40)
+    for row, line in enumerate(THAI_LINES):
+        draw.text((150, 200 + 110 * row), line, font=font, fill=0)
+    image.save(path, "PDF", resolution=dpi)
+    return path
+
+
 def policy_pdf(path: Path, *, sections: int = 4, pages_min: int = 2) -> Path:
     """A short born-digital shelter SOP (the first ``sections`` of pdfgen's), for OCR tests."""
     return pdfgen.make_structured_pdf(path, sections=pdfgen.DEFAULT_SECTIONS[:sections], pages_min=pages_min)

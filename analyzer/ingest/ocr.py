@@ -54,6 +54,7 @@ class Plan:
     code: str
     tesseract: str
     psm: int
+    spaced: bool = True
 
 
 @functools.cache
@@ -67,11 +68,11 @@ def plan_for(code: str) -> Plan:
     code = data["aliases"].get(code.lower(), code.lower())
     if code in data["languages"]:
         entry = data["languages"][code]
-        return Plan(code, entry["tesseract"], entry["psm"])
+        return Plan(code, entry["tesseract"], entry["psm"], entry.get("spaced", True))
     first = code.split("+")[0]
     iso = data["aliases"].get(first, first)
-    psm = data["languages"].get(iso, {}).get("psm", 3)
-    return Plan(iso, code, psm)
+    entry = data["languages"].get(iso, {})
+    return Plan(iso, code, entry.get("psm", 3), entry.get("spaced", True))
 
 
 def language_for_country(country: str | None) -> str | None:
@@ -139,7 +140,7 @@ def recognise(image, plan: Plan, *, dpi: int, offset: tuple[float, float], timeo
     lines: dict[tuple[int, int, int], list[dict]] = {}
     weighted = letters = 0.0
     for i, raw in enumerate(data["text"]):
-        text, conf = normalise((raw or "").strip(), plan.code), float(data["conf"][i])
+        text, conf = (raw or "").strip(), float(data["conf"][i])
         if not text or conf < 0:
             continue
         left, top, width, height = (data[k][i] for k in ("left", "top", "width", "height"))
@@ -150,8 +151,27 @@ def recognise(image, plan: Plan, *, dpi: int, offset: tuple[float, float], timeo
         )  # fmt: skip
         weighted += conf * len(text)
         letters += len(text)
-    fragments = [layout.Fragment(words) for words in lines.values()]
+    fragments = [layout.Fragment(_words(words, plan)) for words in lines.values()]
     return layout.fragments_to_blocks(fragments), (round(weighted / letters / 100, 3) if letters else 0.0)
+
+
+def _words(boxes: list[dict], plan: Plan, *, space_gap: float = 0.35) -> list[dict]:
+    """A line's words, normalised. In scripts without spaces, Tesseract's pieces (characters or clusters)
+    are joined into runs, split only where the gap exceeds ``space_gap`` × the line's height and the next
+    piece does not start with a combining mark."""
+    if plan.spaced:
+        return [{**box, "text": normalise(box["text"], plan.code)} for box in boxes]
+    height = max(box["bottom"] - box["top"] for box in boxes)
+    runs = [dict(boxes[0])]
+    for box in boxes[1:]:
+        run = runs[-1]
+        joins = unicodedata.category(box["text"][0]) in ("Mn", "Mc")  # a mark never starts a word
+        if not joins and box["x0"] - run["x1"] > space_gap * height:
+            runs.append(dict(box))
+        else:
+            run.update(text=run["text"] + box["text"], x1=max(run["x1"], box["x1"]),
+                       top=min(run["top"], box["top"]), bottom=max(run["bottom"], box["bottom"]))  # fmt: skip
+    return [{**run, "text": normalise(run["text"], plan.code)} for run in runs]
 
 
 def _detected_plan(image, installed: set[str]) -> Plan:

@@ -2,8 +2,8 @@
 
 The scanned documents are made here: a born-digital shelter SOP (``pdfgen``) rendered to images and set
 back as an image-only PDF (``hostilegen.scanned_copy``), so the clauses OCR finds can be compared with
-the original's. OCR takes one to six seconds per page here, so the documents are short (seven pages in
-all).
+the original's; a Thai page is typeset by Pillow (Loma font, ``fonts-thai-tlwg-ttf``). OCR takes one to
+six seconds per page here, so the documents are short (eight pages in all).
 Tests that run Tesseract skip when it is not installed; ``.ci/run`` installs it.
 """
 
@@ -139,6 +139,18 @@ def test_fonts_without_a_text_mapping_are_read_by_ocr(tmp_path):
     for line in hostilegen.UNMAPPED_LINES:
         assert difflib.SequenceMatcher(a=line, b=document.text).find_longest_match().size > 0.9 * len(line)
     assert any("no usable text mapping" in w and "read by OCR" in w for w in document.warnings)
+
+
+@needs_tesseract
+@pytest.mark.skipif(not hostilegen.THAI_FONT.exists(), reason="fonts-thai-tlwg-ttf is not installed")
+def test_a_thai_scan_is_detected_as_thai_and_read_into_its_sections(tmp_path):
+    document = read_document(hostilegen.thai_scan_pdf(tmp_path / "thai.pdf"))
+    assert any("(tha+eng)" in w for w in document.warnings), document.warnings
+    assert document.language == "th"
+    assert [c.number for c in segment(document)] == ["๑", "๒", "๓"]
+    assert "ไม่ถูกดำเนินคดี" in document.text and "\u0e4d\u0e32" not in document.text
+    lines = [" ".join(line.text.split()) for line in document.lines]
+    assert sum(line in hostilegen.THAI_LINES for line in lines) >= 2, lines
 
 
 @pytest.mark.parametrize(
