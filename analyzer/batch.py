@@ -54,8 +54,8 @@ def audit_many(
 ) -> Iterator[tuple[Path, AuditResult | InputError | None]]:
     """Audit ``paths``; yield each path with its result, its refusal, or ``None`` when skipped.
 
-    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, timeout,
-    engine).
+    ``options`` go to :func:`analyzer.pipeline.audit_document` (country, doc_type, password, and the
+    options of ``read_document``: limits, OCR, engine).
     """
     todo = []
     for path in paths:

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
-from analyzer.ingest import DEFAULT_ENGINE, DEFAULT_TIMEOUT, read_document
+from analyzer.ingest import DEFAULT_TIMEOUT, read_document
+from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
 from analyzer.types import AuditResult, Document
@@ -38,13 +39,18 @@ def audit_document(
     timeout: float | None = DEFAULT_TIMEOUT,
     classifier: Classifier | None = None,
     on_stage: StageCallback = _quiet,
-    engine: str = DEFAULT_ENGINE,
+    **read_options,
 ) -> AuditResult:
-    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files);
-    ``engine`` is the PDF text engine (``auto``, ``pdfplumber`` or ``pdfium``)."""
+    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files).
+
+    ``read_options`` go to :func:`analyzer.ingest.read_document` (limits, ``ocr``, ``ocr_lang``,
+    ``engine``); OCR reads in the country's language unless ``ocr_lang`` says otherwise.
+    """
     classifier = classifier or Classifier.load()
+    if not read_options.get("ocr_lang"):
+        read_options["ocr_lang"] = language_for_country(country)
     on_stage("read", STAGES["read"])
-    document = read_document(path, password=password, timeout=timeout, engine=engine)
+    document = read_document(path, password=password, timeout=timeout, **read_options)
     return audit_parsed(
         document, country=country, doc_type=doc_type, classifier=classifier, on_stage=on_stage
     )

@@ -10,6 +10,7 @@ Pages are numbered from 1. Character offsets index ``Document.text``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -67,13 +68,15 @@ class Line:
 
 @dataclass(frozen=True)
 class Page:
-    """One page: its size, its lines in reading order, and whether its text came from OCR."""
+    """One page: its size, its lines in reading order, whether its text came from OCR and, if so, the
+    OCR confidence (0–1: Tesseract's word confidences averaged, weighted by word length)."""
 
     number: int
     width: float | None
     height: float | None
     lines: tuple[Line, ...]
     ocr: bool = False
+    ocr_confidence: float | None = None
 
     @property
     def text(self) -> str:
@@ -103,6 +106,12 @@ class Document:
     @property
     def lines(self) -> tuple[Line, ...]:
         return tuple(line for page in self.pages for line in page.lines)
+
+    def ocr_confidence(self, pages: Iterable[int]) -> float | None:
+        """The lowest OCR confidence among ``pages`` (a clause's pages), or ``None`` if none was OCR'd."""
+        wanted = set(pages)
+        found = [p.ocr_confidence for p in self.pages if p.number in wanted and p.ocr_confidence is not None]
+        return min(found) if found else None
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,10 @@ def web_print_pdf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def bad_inputs(tmp_path_factory) -> dict[str, Path]:
-    """One unusable input per case, keyed as in :func:`pdfgen.make_bad_inputs`."""
+    """One unusable or hostile input per case, keyed as in :func:`pdfgen.make_bad_inputs` and
+    :func:`hostilegen.make_hostile_inputs`."""
+    import hostilegen
     import pdfgen
 
-    return pdfgen.make_bad_inputs(tmp_path_factory.mktemp("bad-inputs"))
+    folder = tmp_path_factory.mktemp("bad-inputs")
+    return {**pdfgen.make_bad_inputs(folder), **hostilegen.make_hostile_inputs(folder / "hostile")}

@@ -1,6 +1,7 @@
 """Claims about the installed ``dnh`` command on bad input: exit status 2 and one line ``dnh: <path>: <reason>``.
 
-The files come from :func:`pdfgen.make_bad_inputs`; the command is the real console script next to the
+The files come from :func:`pdfgen.make_bad_inputs` and :func:`hostilegen.make_hostile_inputs` (the other
+hostile files are checked in-process in ``tests/ingest/test_hostile_files.py``); the command is the real console script next to the
 test's Python, run in a subprocess as a user would run it.
 """
 
@@ -30,7 +31,26 @@ CASES = [
     ("a scan: images only, no text layer", "image_only", ["OCR"]),
     ("a file type the analyzer does not read", "unsupported", ["unsupported"]),
     ("a folder holding no supported document", "empty_folder", ["no documents"]),
+    ("a DOCX zip bomb: 48 MB of zeros in 48 KB", "zip_bomb_docx", ["refused", "200:1", "zip bomb"]),
+    ("a PDF stream that inflates 1000:1", "stream_bomb", ["refused", "decompression bomb"]),
+    ("a PDF of 3000 blank pages, over the page limit", "thousands_of_pages", ["3000 pages", "--max-pages"]),
+    ("an array nested 300 levels deep", "nested_deep", ["refused", "levels deep"]),
+    ("a page tree that contains itself", "page_loop", ["refused", "loops back"]),
+    (
+        "a PDF header and no object to rebuild a table from",
+        "broken_xref",
+        ["cross-reference", "not be repaired"],
+    ),
 ]
+
+# cases whose outcome depends on the limits given on the command line
+LIMIT_CASES = [
+    ("3000 blank pages within a raised page limit: parsed, no text", "thousands_of_pages",
+     ["--max-pages", "5000"], ["no text on any page"]),
+    ("3000 blank pages under a 1 s time limit", "thousands_of_pages",
+     ["--max-pages", "5000", "--timeout", "1"], ["longer than 1 s", "--timeout"]),
+    ("a normal PDF over a tiny file-size limit", "encrypted", ["--max-file-mb", "0.001"], ["limit", "--max-file-mb"]),
+]  # fmt: skip
 
 
 def run_dnh(*args: str | Path) -> subprocess.CompletedProcess:
@@ -59,6 +79,18 @@ def test_bad_input_exits_2_with_one_line_naming_the_file_and_the_reason(
     assert line.startswith(f"dnh: {path}: "), (purpose, line)
     for expected in must_say:
         assert _says(line, expected), f"{purpose}: {line!r} does not say {expected!r}"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "case", "options", "must_say"), LIMIT_CASES, ids=[c[0][:40] for c in LIMIT_CASES]
+)
+def test_limits_given_on_the_command_line_are_applied(purpose, case, options, must_say, bad_inputs):
+    result = run_dnh("segment", bad_inputs[case], *options)
+    assert result.returncode == 2, (purpose, result.returncode, result.stderr[-2000:])
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"dnh: {bad_inputs[case]}: "), (purpose, result.stderr)
+    for expected in must_say:
+        assert _says(lines[0], expected), f"{purpose}: {lines[0]!r} does not say {expected!r}"
 
 
 def test_encrypted_pdf_is_segmented_with_its_password(bad_inputs):

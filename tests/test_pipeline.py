@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from functools import cache
@@ -128,6 +129,10 @@ def test_neutralise(value, expected):
         ("../../etc/passwd", "passwd"),
         ("<script>.pdf", "script"),
         ("....pdf", "document"),
+        ("CON.pdf", "document-CON"),
+        ("nul.tar.pdf", "document-nul.tar"),
+        ("-rf .pdf", "rf"),
+        ("a" * 79 + "-b.pdf", "a" * 79),
     ],
 )
 def test_output_file_names_are_sanitised(name, stem):
@@ -204,3 +209,27 @@ def test_same_named_documents_do_not_overwrite_each_other(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert len(list(out.glob("*.json"))) == 2
+
+
+def test_dnh_audit_of_hostile_text_writes_only_safe_outputs(tmp_path):
+    """Script tags and formula cells in a document, and in its file name, reach no output live."""
+    import hostilegen
+
+    source = tmp_path / hostilegen.SCRIPT_NAME
+    source.write_text(hostilegen.SCRIPT_TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("audit", str(source), "--no-store", "--out", str(out), "--format", "json,csv,html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = sorted(p.name for p in out.iterdir())
+    assert written and all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) for name in written), written
+    stem = out / written[0].rsplit(".", 1)[0]
+    page = stem.with_suffix(".html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;" in page
+    with open(stem.with_suffix(".csv"), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    texts = [row["clause_text"] for row in rows]
+    assert any(text.startswith("'=HYPERLINK") for text in texts), texts
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values())
+    report = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
+    assert any('<script>alert("owned")</script>' in c["text"] for c in report["clauses"])

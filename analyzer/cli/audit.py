@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from analyzer.cli import options as opt
 from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier
 from analyzer.errors import InputError
 
@@ -36,20 +37,24 @@ def audit(
     db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
     store: bool = typer.Option(True, "--store/--no-store", help="Save the audit in the store."),
     password: str = typer.Option(None, "--password", help="Password of encrypted PDFs."),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
     workers: int = typer.Option(
         None, "--workers", min=1, help="Parallel processes (default 1; with --scheduler local, one per core)."
     ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Run on Dask: 'local' starts a LocalCluster, or tcp://HOST:PORT."
     ),
-    engine: str = typer.Option(
-        "auto", "--engine", help="PDF text engine: auto (PDFium, pdfplumber when needed), pdfplumber, pdfium."
-    ),
     resume: bool = typer.Option(
         True, "--resume/--no-resume", help="Skip documents the store holds for this model version."
     ),
     model: Path = MODEL_OPTION,
+    timeout: float = opt.TIMEOUT,
+    max_file_mb: float = opt.MAX_FILE_MB,
+    max_pages: int = opt.MAX_PAGES,
+    memory_mb: int = opt.MEMORY_MB,
+    max_unpacked_mb: float = opt.MAX_UNPACKED_MB,
+    ocr: bool = opt.OCR,
+    ocr_lang: str = opt.OCR_LANG,
+    engine: str = opt.ENGINE,
 ) -> None:
     """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
     import time
@@ -76,8 +81,17 @@ def audit(
     def already_stored(path: Path) -> bool:
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
-    options = {"country": country, "doc_type": doc_type, "password": password, "timeout": timeout}
-    options["engine"] = engine
+    reading = opt.read_options(
+        timeout=timeout,
+        max_file_mb=max_file_mb,
+        max_pages=max_pages,
+        memory_mb=memory_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        ocr=ocr,
+        ocr_lang=ocr_lang,
+        engine=engine,
+    )
+    options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     try:
         results = audit_many(
             documents,
@@ -107,6 +121,8 @@ def audit(
                 failures.append(str(error))
                 typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
                 continue
+            for warning in result.document.warnings:
+                typer.echo(f"dnh: {path}: warning: {' '.join(warning.split())}", err=True)
             if opened is not None:
                 opened.save(result)
             card = result.scorecard

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from analyzer.cli import options as opt
 from analyzer.cli.app import SegmentFormat, app, fail
 from analyzer.errors import InputError
 
@@ -17,11 +18,15 @@ def segment(
     paths: list[Path] = typer.Argument(..., help="Documents (PDF, DOCX, HTML, TXT, MD) or folders."),
     fmt: SegmentFormat = typer.Option(SegmentFormat.jsonl, "--format", "-f", help="Output format."),
     password: str = typer.Option(None, "--password", help="Password of an encrypted PDF."),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to parse one document."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    engine: str = typer.Option(
-        "auto", "--engine", help="PDF text engine: auto (PDFium, pdfplumber when needed), pdfplumber, pdfium."
-    ),
+    timeout: float = opt.TIMEOUT,
+    max_file_mb: float = opt.MAX_FILE_MB,
+    max_pages: int = opt.MAX_PAGES,
+    memory_mb: int = opt.MEMORY_MB,
+    max_unpacked_mb: float = opt.MAX_UNPACKED_MB,
+    ocr: bool = opt.OCR,
+    ocr_lang: str = opt.OCR_LANG,
+    engine: str = opt.ENGINE,
 ) -> None:
     """Split documents into clauses by their own numbering and print them."""
     from analyzer.ingest import PDF_ENGINES, iter_documents, read_document
@@ -29,17 +34,27 @@ def segment(
 
     if engine not in PDF_ENGINES:
         fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
-
+    reading = opt.read_options(
+        timeout=timeout,
+        max_file_mb=max_file_mb,
+        max_pages=max_pages,
+        memory_mb=memory_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        ocr=ocr,
+        ocr_lang=ocr_lang,
+        engine=engine,
+    )
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         for path in iter_documents(paths):
-            document = read_document(path, password=password, timeout=timeout, engine=engine)
+            document = read_document(path, password=password, **reading)
             clauses = segment_document(document)
             for warning in document.warnings:
                 typer.echo(f"dnh: {path}: warning: {warning}", err=True)
             if fmt is SegmentFormat.jsonl:
                 for clause in clauses:
                     record = {"document": str(path), "id": clause.clause_id, **clause.to_dict()}
+                    record["ocr_confidence"] = document.ocr_confidence(clause.pages)
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 out.write(_table(path, clauses))

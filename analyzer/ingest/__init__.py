@@ -1,8 +1,10 @@
 """Ingest: turn a file into a :class:`~analyzer.types.Document`.
 
 :func:`read_document` checks the file (exists, not empty, a format we read, content matching its
-extension), picks the reader from :data:`READERS` and runs it in a worker process under a time limit, so
-that a hostile or broken file cannot hang the caller. Every refusal is an
+extension, within the size limit), picks the reader from :data:`READERS` and runs it in a worker process
+under a time and memory limit, so that a hostile or broken file cannot hang or exhaust the caller. The
+limits (:class:`~analyzer.ingest.limits.Limits`) and the OCR options
+(:class:`~analyzer.ingest.ocr.OcrOptions`) are keyword arguments. Every refusal is an
 :class:`~analyzer.errors.InputError` with a one-line reason.
 """
 
@@ -13,9 +15,11 @@ from pathlib import Path
 
 from analyzer.errors import InputError
 from analyzer.ingest.isolate import run_with_time_limit
+from analyzer.ingest.limits import DEFAULT_LIMITS, Limits, size_text
+from analyzer.ingest.ocr import OcrOptions
 from analyzer.types import Document
 
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = DEFAULT_LIMITS.timeout
 
 # extension -> (format name, module path of the reader, function name)
 READERS: dict[str, tuple[str, str, str]] = {
@@ -115,21 +119,47 @@ def read_document(
     path: str | Path,
     *,
     password: str | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = DEFAULT_LIMITS.timeout,
+    max_file_mb: float = DEFAULT_LIMITS.max_file_mb,
+    max_pages: int = DEFAULT_LIMITS.max_pages,
+    memory_mb: int | None = DEFAULT_LIMITS.memory_mb,
+    max_unpacked_mb: float = DEFAULT_LIMITS.max_unpacked_mb,
+    ocr: bool = True,
+    ocr_lang: str | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> Document:
     """Read one file into a ``Document``; raise ``InputError`` with a one-line reason on bad input.
 
-    ``timeout`` (seconds) bounds the parse, which then runs in a separate process; ``None`` parses in the
-    calling process. ``engine`` picks the PDF text engine (:data:`PDF_ENGINES`).
+    ``timeout`` (seconds) and ``memory_mb`` bound the parse, which then runs in a separate process;
+    ``timeout=None`` parses in the calling process, without a memory limit. ``max_file_mb``,
+    ``max_pages`` and ``max_unpacked_mb`` (what compressed content may unpack to) refuse oversized input.
+    ``ocr`` recognises PDF pages without a usable text layer, in ``ocr_lang`` (an ISO code such as
+    ``"th"`` or a Tesseract spec such as ``"tha+eng"``) or else a detected language. ``engine`` picks the
+    PDF text engine (:data:`PDF_ENGINES`).
     """
     path = Path(path)
+    limits = Limits(
+        timeout=timeout,
+        max_file_mb=max_file_mb,
+        max_pages=max_pages,
+        memory_mb=memory_mb,
+        max_unpacked_mb=max_unpacked_mb,
+    )
     fmt = detect_format(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise InputError(
+            path, f"refused: the file is {size_text(size)} (limit {max_file_mb:g} MB, --max-file-mb)"
+        )
     reader = _reader(path.suffix.lower(), engine)
-    kwargs = {"password": password} if fmt == "pdf" else {}
+    kwargs: dict = {}
+    if fmt == "pdf":
+        kwargs = {"password": password, "limits": limits, "ocr": OcrOptions(enabled=ocr, language=ocr_lang)}
+    elif fmt == "docx":
+        kwargs = {"limits": limits}
     if timeout is None:
         return reader(path, **kwargs)
-    return run_with_time_limit(reader, path, timeout=timeout, **kwargs)
+    return run_with_time_limit(reader, path, timeout=timeout, memory_mb=memory_mb, **kwargs)
 
 
 def iter_documents(paths: list[str | Path]) -> Iterator[Path]:

@@ -3,12 +3,15 @@
 Every reader produces, page by page, blocks of lines (each line with an optional box) and hands them to
 :func:`document_from_blocks`, which lays the text out once and records each line's offsets. The layout is
 fixed and documented because the segmenter relies on it: lines are separated by ``\\n``; blocks
-(paragraphs) and pages by a blank line (``\\n\\n``).
+(paragraphs) and pages by a blank line (``\\n\\n``). Control characters are dropped from every line (a
+tab or a stray line break becomes a space), whatever the reader: text from a hostile file must not carry terminal escape
+sequences or characters that XML and spreadsheets reject into the tool's outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +19,13 @@ from pathlib import Path
 from analyzer.errors import InputError
 from analyzer.ingest.language import guess_language
 from analyzer.types import Box, Document, Line, Page
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without C0/C1 control characters (escape sequences, NUL); tabs and breaks become spaces."""
+    return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class RawPage:
     width: float | None = None
     height: float | None = None
     ocr: bool = False
+    ocr_confidence: float | None = None
 
 
 def read_input_bytes(path: Path) -> bytes:
@@ -68,7 +79,8 @@ def document_from_blocks(
     for number, raw in enumerate(pages, start=1):
         lines: list[Line] = []
         for block_no, block in enumerate(raw.blocks):
-            texts = [line for line in block if line.text.strip()]
+            texts = [RawLine(printable(line.text), line.box) for line in block]
+            texts = [line for line in texts if line.text.strip()]
             if not texts:
                 continue
             if parts:
@@ -82,7 +94,7 @@ def document_from_blocks(
                 lines.append(Line(text, offset, offset + len(text), number, block_no, raw_line.box))
                 parts.append(text)
                 offset += len(text)
-        built.append(Page(number, raw.width, raw.height, tuple(lines), raw.ocr))
+        built.append(Page(number, raw.width, raw.height, tuple(lines), raw.ocr, raw.ocr_confidence))
     text = "".join(parts)
     return Document(
         doc_id=sha256_of(path),

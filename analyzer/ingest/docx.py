@@ -1,6 +1,8 @@
 """Read Word (.docx) files into a :class:`~analyzer.types.Document`.
 
-This module owns the DOCX reading: a crude zip-bomb check before anything is parsed, the walk over the
+This module owns the DOCX reading: a zip-bomb check before anything is parsed (the members' total
+unpacked size and their compression ratios, which Python's zipfile enforces: a member never inflates past
+the size its header declares), the walk over the
 body's paragraphs and tables in document order (headers, footers, footnotes and text boxes are not read),
 and automatic list numbering rendered as the visible label Word shows ("1. ", "(a) ", "(ii) ", "• ").
 
@@ -23,12 +25,10 @@ from docx.oxml.ns import qn
 from analyzer.errors import InputError
 from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
 from analyzer.ingest.html import roman_numeral
+from analyzer.ingest.limits import DEFAULT_LIMITS, Limits, size_text
 from analyzer.ingest.text import clean_text
 from analyzer.types import Document
 
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200
-RATIO_CHECK_BYTES = 10 * 1024 * 1024
 MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 # Subtrees of a paragraph whose text is not the paragraph's own visible text.
 SKIPPED = frozenset(
@@ -229,8 +229,8 @@ def _tidy(text: str) -> str:
     return _SPACES.sub(" ", clean_text(text)).strip()
 
 
-def check_archive(path: Path) -> None:
-    """Refuse files that are not zip archives holding ``word/document.xml``, and likely zip bombs."""
+def check_archive(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse files that are not zip archives holding ``word/document.xml``, and zip bombs."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -239,12 +239,21 @@ def check_archive(path: Path) -> None:
     if "word/document.xml" not in {m.filename for m in members}:
         raise InputError(path, "not a valid DOCX file (no word/document.xml inside the archive)")
     total = sum(m.file_size for m in members)
-    if total > MAX_TOTAL_BYTES:
-        limit = MAX_TOTAL_BYTES // 2**20
-        raise InputError(path, f"refused: the DOCX would unpack to {total // 2**20} MB (limit {limit} MB)")
+    if total > limits.max_unpacked_bytes:
+        raise InputError(
+            path,
+            f"refused: the DOCX would unpack to {size_text(total)} "
+            f"(limit {limits.max_unpacked_mb:g} MB, --max-unpacked-mb; zip bomb?)",
+        )
     for m in members:
-        if m.file_size > RATIO_CHECK_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise InputError(path, f"refused: {m.filename} is compressed more than {MAX_RATIO}:1 (zip bomb?)")
+        if m.file_size > limits.ratio_floor_bytes and m.file_size > limits.max_ratio * max(
+            m.compress_size, 1
+        ):
+            raise InputError(
+                path,
+                f"refused: {m.filename} is compressed more than {limits.max_ratio}:1 "
+                f"({size_text(m.compress_size)} unpacks to {size_text(m.file_size)}; zip bomb?)",
+            )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -252,10 +261,10 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
-def read_docx(path: Path) -> Document:
+def read_docx(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a .docx file; raise ``InputError`` for broken, suspicious or empty files."""
     path = Path(path)
-    check_archive(path)
+    check_archive(path, limits)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - python-docx, zipfile and lxml each raise their own errors

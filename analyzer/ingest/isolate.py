@@ -1,13 +1,21 @@
-"""Run a parser in a child process under a wall-time limit.
+"""Run a parser in a child process under a wall-time limit and a memory limit.
 
-A parser that hangs or crashes on a hostile file is killed; the caller gets an
-:class:`~analyzer.errors.InputError` instead of a hang. Exceptions raised in the child come back as
-they were (``InputError`` keeps its reason; anything else becomes a one-line ``InputError``).
+A parser that hangs, crashes or balloons on a hostile file is stopped; the caller gets an
+:class:`~analyzer.errors.InputError` instead of a hang or an exhausted machine. Exceptions raised in the
+child come back as they were (``InputError`` keeps its reason; anything else becomes a one-line
+``InputError``).
+
+The memory limit is an address-space limit (``RLIMIT_AS``) set in the child: the address space it
+inherits from the parent plus ``memory_mb``, so that a parent holding a loaded model is not counted
+against the document. Allocations beyond it fail (``MemoryError`` in Python, a failed allocation in a C
+library), and the child reports or dies; either way the parent stays within bounds. Programs the parser
+starts (Tesseract) inherit the limit. Where ``resource`` is unavailable no memory limit is set.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -15,14 +23,40 @@ from typing import Any
 
 from analyzer.errors import InputError
 
+try:  # POSIX only
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
-def _child(conn, func: Callable[..., Any], path: Path, kwargs: dict) -> None:
+
+def _address_space_bytes() -> int:
+    """The current process's virtual memory size (Linux ``/proc``), or 0 when it cannot be read."""
     try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(memory_mb: int | None) -> None:
+    """Cap this process's address space at its current size plus ``memory_mb`` (no-op when ``None``)."""
+    if memory_mb is None or resource is None:
+        return
+    limit = _address_space_bytes() + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(conn, func: Callable[..., Any], path: Path, memory_mb: int | None, kwargs: dict) -> None:
+    try:
+        limit_memory(memory_mb)
         conn.send(("ok", func(path, **kwargs)))
     except InputError as exc:
         conn.send(("input-error", exc.reason))
     except MemoryError:
-        conn.send(("input-error", "the document needs more memory than allowed"))
+        conn.send(("input-error", _memory_reason(memory_mb)))
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a one-line refusal
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         conn.send(("input-error", f"could not be parsed ({type(exc).__name__}: {detail})"))
@@ -31,25 +65,41 @@ def _child(conn, func: Callable[..., Any], path: Path, kwargs: dict) -> None:
         conn.close()
 
 
+def _memory_reason(memory_mb: int | None) -> str:
+    if memory_mb is None:
+        return "the document needs more memory than this machine has"
+    return f"the document needs more than the {memory_mb} MB of memory allowed (--memory-mb)"
+
+
 def _context() -> mp.context.BaseContext:
     methods = mp.get_all_start_methods()
     return mp.get_context("fork" if "fork" in methods else "spawn")
 
 
-def run_with_time_limit(func: Callable[..., Any], path: Path, *, timeout: float, **kwargs: Any) -> Any:
+def run_with_time_limit(
+    func: Callable[..., Any],
+    path: Path,
+    *,
+    timeout: float,
+    memory_mb: int | None = None,
+    **kwargs: Any,
+) -> Any:
     """Return ``func(path, **kwargs)`` computed in a child process, or raise ``InputError``."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, func, path, kwargs), daemon=True)
+    process = ctx.Process(target=_child, args=(sender, func, path, memory_mb, kwargs), daemon=True)
     process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise InputError(path, f"parsing took longer than {timeout:g} s and was stopped")
+            raise InputError(path, f"parsing took longer than {timeout:g} s and was stopped (--timeout)")
         try:
             status, payload = receiver.recv()
         except EOFError:
-            raise InputError(path, "the parser crashed on this file") from None
+            crashed = "the parser crashed on this file"
+            if memory_mb is not None:
+                crashed += f" (it may have needed more than the {memory_mb} MB of memory allowed)"
+            raise InputError(path, crashed) from None
     finally:
         receiver.close()
         if process.is_alive():

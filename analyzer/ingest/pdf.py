@@ -1,14 +1,18 @@
 """Read a PDF with pdfplumber into a :class:`~analyzer.types.Document`.
 
-Per page: words with boxes (duplicated overlapping characters removed), then rows, fragments, columns
-and blocks (see :mod:`analyzer.ingest.layout`). Across pages: running headers, footers and page numbers
-are dropped, and words hyphenated at line ends are joined. Each line keeps its box so a clause can be
-highlighted on the page later. Broken, encrypted, empty and image-only files raise ``InputError`` with a
-one-line reason.
+Before parsing, :func:`analyzer.ingest.pdf_checks.check_pdf` refuses hostile structures (bombs, cycles,
+deep nesting, broken xref, too many pages). Per page: words with boxes (duplicated overlapping characters
+removed and reported), then rows, fragments, columns and blocks (see :mod:`analyzer.ingest.layout`).
+Pages without a usable text layer (scans, fonts without a text mapping, see
+:mod:`analyzer.ingest.text_layer`) are recognised by OCR (:mod:`analyzer.ingest.ocr`). Across pages:
+running headers, footers and page numbers are dropped, and words hyphenated at line ends are joined.
+Each line keeps its box so a clause can be highlighted on the page later. Broken, encrypted and empty
+files raise ``InputError`` with a one-line reason.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -18,6 +22,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 from analyzer.errors import InputError
 from analyzer.ingest import layout
 from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
+from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
+from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
+from analyzer.ingest.pdf_checks import check_pdf
+from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.types import Box, Document
 
 # pdfminer's exception class name (the ``__cause__`` of pdfplumber's error) -> reason shown to the user.
@@ -42,17 +50,19 @@ def _open(path: Path, password: str | None) -> pdfplumber.PDF:
         raise InputError(path, reason) from None
 
 
-def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool]:
-    """Return the page's blocks of fragments in reading order, and whether it has images."""
-    words = _without_duplicate_chars(page).extract_words(**WORD_OPTIONS)
+def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool, int]:
+    """Return the page's blocks of fragments in reading order, whether it has images, and how many
+    duplicated characters were removed."""
+    deduplicated, duplicates = _without_duplicate_chars(page)
+    words = deduplicated.extract_words(**WORD_OPTIONS)
     words = [w for w in words if w.get("upright", True) and w["text"].strip()]
     has_images = bool(page.images)
     if not words:
-        return [], has_images
+        return [], has_images, duplicates
     fragments = layout.rows_to_fragments(layout.words_to_rows(words))
     gutter = layout.find_gutter(fragments, page_width=float(page.width))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
-    return layout.fragments_to_blocks(ordered), has_images
+    return layout.fragments_to_blocks(ordered), has_images, duplicates
 
 
 def _without_duplicate_chars(page, *, tolerance: float = 1.0):
@@ -68,37 +78,56 @@ def _without_duplicate_chars(page, *, tolerance: float = 1.0):
             duplicates.add(id(char))
         seen.add(key)
     if not duplicates:
-        return page
-    return page.filter(lambda obj: id(obj) not in duplicates)
+        return page, 0
+    return page.filter(lambda obj: id(obj) not in duplicates), len(duplicates)
 
 
 _HYPHENATED = re.compile(r"\b\w+-\w+\b")
 
 
-def read_pdf(path: Path, *, password: str | None = None) -> Document:
-    """Read ``path``; raise ``InputError`` for encrypted, damaged, empty or image-only PDFs."""
+def read_pdf(
+    path: Path,
+    *,
+    password: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    ocr: OcrOptions | None = None,
+) -> Document:
+    """Read ``path``; raise ``InputError`` for hostile, encrypted, damaged or empty PDFs."""
+    ocr = ocr or OcrOptions()
+    warnings = check_pdf(path, password=password, limits=limits)
     pdf = _open(path, password)
     with pdf:
         if not pdf.pages:
             raise InputError(path, "the PDF has no pages")
         pages: list[tuple[float, float, list[list[layout.Fragment]]]] = []
-        imageless_text = 0
-        image_only: list[int] = []
+        unreadable: dict[int, str] = {}  # page -> why its text layer cannot be used
         for number, page in enumerate(pdf.pages, start=1):
-            blocks, has_images = _page_fragments(page)
-            if not blocks and has_images:
-                image_only.append(number)
-            imageless_text += bool(blocks)
+            blocks, has_images, duplicates = _page_fragments(page)
+            texts = [f.text for block in blocks for f in block]
+            problem = text_layer_problem(texts) or (None if blocks or not has_images else NO_TEXT_LAYER)
+            if problem:
+                unreadable[number], blocks = problem, []
+            else:
+                warnings += text_layer_warnings(number, texts, duplicates)
             pages.append((float(page.width), float(page.height), blocks))
             page.close()  # drop the page's parsed objects: memory stays flat on long documents
         title = (pdf.metadata or {}).get("Title")
-    if not imageless_text:
-        if image_only:
-            raise InputError(path, "the PDF has no text layer (a scan or images only): it needs OCR")
-        raise InputError(path, "the PDF has no text on any page")
-    warnings = [f"page {n} has no text layer (scanned?): it needs OCR" for n in image_only]
-    raw_pages = _clean_pages(pages)
+    confidences = recognise_pages(path, pages, unreadable, password=password, options=ocr, warnings=warnings)
+    if not any(blocks for _, _, blocks in pages):
+        raise InputError(path, _no_text_reason(unreadable, ocr))
+    raw_pages = [
+        dataclasses.replace(raw, ocr=True, ocr_confidence=confidences[n]) if n in confidences else raw
+        for n, raw in enumerate(_clean_pages(pages), start=1)
+    ]
     return document_from_blocks(path, raw_pages, fmt="pdf", title=_usable_title(title), warnings=warnings)
+
+
+def _no_text_reason(unreadable: dict[int, str], ocr: OcrOptions) -> str:
+    if not unreadable:
+        return "the PDF has no text on any page"
+    if not ocr.enabled:
+        return "the PDF has no usable text layer (a scan, or fonts without a text mapping): it needs OCR (drop --no-ocr)"
+    return "the PDF has no usable text layer and OCR found no text on its pages"
 
 
 def _clean_pages(pages: list[tuple[float, float, list[list[layout.Fragment]]]]) -> list[RawPage]:

@@ -9,9 +9,11 @@ lines, their boxes and hence the clauses match the pdfplumber engine's. Boxes co
 character boxes (font ascent to descent), as pdfplumber's do, so highlighting keeps working.
 
 :func:`read_pdf_auto` is what ``--engine auto`` runs: this engine when PDFium opens the file and every
-page with content has a text layer and no rotation; otherwise the pdfplumber reader
+page with content has a usable text layer and no rotation; otherwise the pdfplumber reader
 (:func:`analyzer.ingest.pdf.read_pdf`), which also gives the precise refusal messages and sends pages
-without text to OCR.
+without a usable text layer (scans, fonts without a text mapping) to OCR. Both engines first run the same
+structural checks (:func:`analyzer.ingest.pdf_checks.check_pdf`: bombs, loops, nesting, page count), and
+report characters drawn twice (fake bold) and partly unmapped fonts the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ import pypdfium2.raw as pdfium_c
 from analyzer.errors import InputError
 from analyzer.ingest import layout
 from analyzer.ingest.build import document_from_blocks
+from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
+from analyzer.ingest.ocr import OcrOptions
 from analyzer.ingest.pdf import WORD_OPTIONS, _clean_pages, _usable_title
+from analyzer.ingest.pdf_checks import check_pdf
+from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.types import Document
 
 ENGINES = ("auto", "pdfplumber", "pdfium")
@@ -41,28 +47,35 @@ class NeedsPdfplumber(Exception):
     """This file needs the pdfplumber reader (unopenable, rotated, or pages without a text layer)."""
 
 
-def read_pdf_fast(path: Path, *, password: str | None = None) -> Document:
+def read_pdf_fast(
+    path: Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS, ocr: OcrOptions | None = None
+) -> Document:
     """Read ``path`` with PDFium; raise ``InputError`` for files it cannot use.
 
-    Pages without a text layer are skipped with a warning, as the pdfplumber reader does without OCR.
+    Pages without a usable text layer are skipped with a warning: this engine does no OCR (``ocr`` is
+    accepted for a uniform reader signature and ignored).
     """
+    warnings = check_pdf(path, password=password, limits=limits)
     try:
-        return _read(path, password, fallback=False)
+        return _read(path, password, fallback=False, warnings=warnings)
     except NeedsPdfplumber as reason:
         raise InputError(path, str(reason)) from None
 
 
-def read_pdf_auto(path: Path, *, password: str | None = None) -> Document:
-    """Read ``path`` with PDFium where it can; fall back to the pdfplumber reader otherwise."""
+def read_pdf_auto(
+    path: Path, *, password: str | None = None, limits: Limits = DEFAULT_LIMITS, ocr: OcrOptions | None = None
+) -> Document:
+    """Read ``path`` with PDFium where it can; fall back to the pdfplumber reader (and OCR) otherwise."""
+    warnings = check_pdf(path, password=password, limits=limits)
     try:
-        return _read(path, password, fallback=True)
+        return _read(path, password, fallback=True, warnings=warnings)
     except NeedsPdfplumber:
         from analyzer.ingest.pdf import read_pdf
 
-        return read_pdf(path, password=password)
+        return read_pdf(path, password=password, limits=limits, ocr=ocr)
 
 
-def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
+def _read(path: Path, password: str | None, *, fallback: bool, warnings: list[str]) -> Document:
     try:
         pdf = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as error:
@@ -70,15 +83,20 @@ def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
     try:
         if len(pdf) == 0:
             raise InputError(path, "the PDF has no pages")
-        pages, image_only = [], []
+        pages, image_only, warnings = [], [], list(warnings)
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                width, height, blocks = _page(page, index + 1)
-                if not blocks and _has_images(page):
-                    if fallback:  # pdfplumber reads this file: stop here
-                        raise NeedsPdfplumber(f"page {index + 1} has no text layer: it needs OCR")
+                width, height, blocks, duplicates = _page(page, index + 1)
+                texts = [fragment.text for block in blocks for fragment in block]
+                problem = text_layer_problem(texts)
+                if problem or (not blocks and _has_images(page)):
+                    if fallback:  # pdfplumber reads this file and sends the page to OCR: stop here
+                        raise NeedsPdfplumber(f"page {index + 1} has no usable text layer: it needs OCR")
                     image_only.append(index + 1)
+                    blocks = []
+                else:
+                    warnings += text_layer_warnings(index + 1, texts, duplicates)
             finally:
                 page.close()
             pages.append((width, height, blocks))
@@ -89,7 +107,7 @@ def _read(path: Path, password: str | None, *, fallback: bool) -> Document:
         if image_only:
             raise NeedsPdfplumber("the PDF has no text layer (a scan or images only): it needs OCR")
         raise NeedsPdfplumber("the PDF has no text on any page")
-    warnings = [f"page {n} has no text layer (scanned?): it needs OCR" for n in image_only]
+    warnings += [f"page {n} has no usable text layer (scanned?): it needs OCR" for n in image_only]
     return document_from_blocks(
         path, _clean_pages(pages), fmt="pdf", title=_usable_title(title), warnings=warnings
     )
@@ -104,30 +122,35 @@ def _pdfium_reason(error: Exception) -> str:
     return text.split("(PDFium: ", 1)[-1].rstrip(")") if "(PDFium: " in text else text
 
 
-def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]]]:
-    """One page as (width, height, blocks of fragments in reading order)."""
+def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]], int]:
+    """One page as (width, height, blocks of fragments in reading order, characters drawn twice)."""
     if page.get_rotation():
         raise NeedsPdfplumber(f"page {number} is rotated")
     left, bottom, right, top = page.get_bbox()
     textpage = page.get_textpage()
+    dropped: list[int] = []
     try:
-        words = page_words(textpage, origin=(left, top))
+        words = page_words(textpage, origin=(left, top), dropped=dropped)
     finally:
         textpage.close()
+    duplicates = sum(dropped)
     if not words:
-        return float(right - left), float(top - bottom), []
+        return float(right - left), float(top - bottom), [], duplicates
     fragments = layout.rows_to_fragments(layout.words_to_rows(words))
     gutter = layout.find_gutter(fragments, page_width=float(right - left))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
-    return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered)
+    return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered), duplicates
 
 
-def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[dict]:
+def page_words(
+    textpage, *, origin: tuple[float, float] = (0.0, 0.0), dropped: list[int] | None = None
+) -> list[dict]:
     """The page's words as pdfplumber-style dicts (text, x0, x1, top, bottom, size), upright text only.
 
     ``origin`` is the page box's top-left corner in PDF coordinates; boxes are returned from it, y down.
     A character's box runs, as in pdfminer, from the font's descent (PDFium's loose box bottom) up by
-    the font size scaled by the character's matrix (PDFium reports the unscaled size).
+    the font size scaled by the character's matrix (PDFium reports the unscaled size). The number of
+    characters dropped as drawn twice at one place is appended to ``dropped`` when it is given.
     """
     raw = textpage.raw
     count = pdfium_c.FPDFText_CountChars(raw)
@@ -141,6 +164,7 @@ def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[di
     words: list[dict] = []
     current: dict | None = None
     seen: set[tuple] = set()
+    duplicates = 0
     for index, char in enumerate(text):
         if char.isspace() or not get_box(raw, index, rect_ref):
             current = None
@@ -148,6 +172,7 @@ def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[di
         x0, x1, bottom = rect.left - x_origin, rect.right - x_origin, y_origin - rect.bottom
         key = (char, round(x0), round(bottom))
         if key in seen:  # drawn twice at the same place (fake bold): keep the first
+            duplicates += 1
             continue
         seen.add(key)
         height = rect.top - rect.bottom
@@ -172,6 +197,8 @@ def page_words(textpage, *, origin: tuple[float, float] = (0.0, 0.0)) -> list[di
             "font_size": font_size, "upright": matrix.b == 0 and matrix.c == 0,
         }  # fmt: skip
         words.append(current)
+    if dropped is not None:
+        dropped.append(duplicates)
     return [_word(w) for w in words if w["upright"]]
 
 

@@ -2,7 +2,9 @@
 
 CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return) are prefixed with a single quote, since clause text comes from untrusted documents.
-Output file names are derived from the document's name with :func:`safe_stem`.
+Output file names are derived from the document's name with :func:`safe_stem`. Clauses and findings on
+pages read by OCR carry ``ocr_confidence``: the lowest OCR confidence of the clause's pages (0–1), empty
+for text from a text layer.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ CSV_COLUMNS = (
     "rationale",
     "recommended_wording",
     "clause_text",
+    "ocr_confidence",
 )
 
 
@@ -41,15 +44,24 @@ def neutralise(value: object) -> object:
     return value
 
 
+WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+
+
 def safe_stem(name: str, *, limit: int = 80) -> str:
-    """A file-name stem safe on every platform: letters, digits, dot, dash and underscore only."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip(".-_")
-    return (stem or "document")[:limit]
+    """A file-name stem safe on every platform: letters, digits, dot, dash and underscore only, never a
+    hidden file, an option-like name or a device name Windows reserves (``CON``, ``NUL``, ``COM1`` …)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).stem).strip(".-_")[:limit].rstrip(".-_")
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = f"document-{stem}"
+    return stem or "document"
 
 
 def result_to_dict(result: AuditResult) -> dict:
     """The audit as plain data: document metadata, clauses, findings, scorecard and gaps."""
     document = result.document
+    confidence = {c.clause_id: document.ocr_confidence(c.pages) for c in result.clauses}
     return {
         "document": {
             "doc_id": document.doc_id,
@@ -61,9 +73,16 @@ def result_to_dict(result: AuditResult) -> dict:
             "doc_type": document.doc_type,
             "pages": document.page_count,
             "warnings": list(document.warnings),
+            "ocr_pages": {str(p.number): p.ocr_confidence for p in document.pages if p.ocr},
         },
-        "clauses": [clause.to_dict() for clause in result.clauses],
-        "findings": [dataclasses.asdict(finding) for finding in result.findings],
+        "clauses": [
+            {**clause.to_dict(), "ocr_confidence": document.ocr_confidence(clause.pages)}
+            for clause in result.clauses
+        ],
+        "findings": [
+            {**dataclasses.asdict(finding), "ocr_confidence": confidence.get(finding.clause_id)}
+            for finding in result.findings
+        ],
         "scorecard": result.scorecard,
         "gaps": list(result.gaps),
     }
@@ -99,9 +118,14 @@ def finding_rows(result: AuditResult, *, taxonomy=None) -> list[dict]:
                 "rationale": finding.rationale,
                 "recommended_wording": principle.recommended_wording if finding.stance == "HARMFUL" else "",
                 "clause_text": clause.text,
+                "ocr_confidence": _or_empty(result.document.ocr_confidence(clause.pages)),
             }
         )
     return rows
+
+
+def _or_empty(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
 def write_csv(rows: list[dict], path: Path) -> Path:

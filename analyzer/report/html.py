@@ -105,6 +105,15 @@ def header_html(result: AuditResult) -> str:
         ("Model", f"<code>{esc(card.get('model_version') or 'unknown')}</code>"),
         ("Taxonomy", esc(card.get("taxonomy_version") or "unknown")),
     ]
+    ocr_pages = [p for p in document.pages if p.ocr]
+    if ocr_pages:
+        lowest = min(p.ocr_confidence or 0.0 for p in ocr_pages)
+        rows.append(
+            (
+                "Read by OCR",
+                esc(f"{len(ocr_pages)} of {document.page_count} pages, lowest confidence {percent(lowest)}"),
+            )
+        )
     items = "".join(
         f'<div class="{"wide" if name == "Model" else "item"}"><dt>{name}</dt><dd>{value}</dd></div>'
         for name, value in rows

@@ -61,7 +61,23 @@ def gaps_html(result: AuditResult, taxonomy: Taxonomy) -> str:
     return f'<section id="gaps" aria-labelledby="gaps-h">{heading}<ul class="gaps">{"".join(items)}</ul></section>'
 
 
-def harmful_card(finding: Finding, clause: Clause | None, taxonomy: Taxonomy, language: str) -> str:
+def ocr_badge(confidence: float | None) -> str:
+    """ " · OCR 87%" for a clause read by OCR (the lowest confidence of its pages), else ""."""
+    if confidence is None:
+        return ""
+    return (
+        f' · <span class="ocr" title="OCR confidence of the clause\'s pages">OCR {percent(confidence)}</span>'
+    )
+
+
+def harmful_card(
+    finding: Finding,
+    clause: Clause | None,
+    taxonomy: Taxonomy,
+    language: str,
+    *,
+    ocr_confidence: float | None = None,
+) -> str:
     try:
         principle = taxonomy.get(finding.principle)
         name, sources, wording = (
@@ -79,7 +95,7 @@ def harmful_card(finding: Finding, clause: Clause | None, taxonomy: Taxonomy, la
     return (
         f'<article class="finding" data-clause="{esc(finding.clause_id)}" data-principle="{esc(finding.principle)}">'
         f'<h4><span class="clause-no">Clause {esc(number)}</span> · {esc(page_label(clause.pages if clause else ()))}'
-        f' · <span class="principle">{esc(name)}</span>{review}'
+        f'{ocr_badge(ocr_confidence)} · <span class="principle">{esc(name)}</span>{review}'
         f'<span class="conf">confidence {percent(finding.confidence)}</span></h4>'
         + (f'<p class="path">{esc(path)}</p>' if path else "")
         + f'<blockquote class="clause" lang="{esc(language)}">{text}</blockquote>'
@@ -104,7 +120,11 @@ def harmful_html(result: AuditResult, taxonomy: Taxonomy) -> str:
         (f"Possible, needing review (confidence below {percent(emit)}, not counted)", review),
     ):
         body.append(f"<h3>{esc(title)}: {len(group)}</h3>")
-        body += [harmful_card(f, c, taxonomy, result.document.language) for f, c in group]
+        document = result.document
+        body += [
+            harmful_card(f, c, taxonomy, document.language, ocr_confidence=_ocr(document, c))
+            for f, c in group
+        ]
         if not group:
             body.append('<p class="none">None.</p>')
     return (
@@ -113,10 +133,16 @@ def harmful_html(result: AuditResult, taxonomy: Taxonomy) -> str:
     )
 
 
-def protective_row(finding: Finding, clause: Clause | None, taxonomy: Taxonomy) -> str:
+def _ocr(document, clause: Clause | None) -> float | None:
+    return document.ocr_confidence(clause.pages) if clause else None
+
+
+def protective_row(
+    finding: Finding, clause: Clause | None, taxonomy: Taxonomy, *, ocr_confidence: float | None = None
+) -> str:
     return (
         f"<tr><td>{esc(clause.number if clause and clause.number else '—')}</td>"
-        f"<td>{esc(page_label(clause.pages if clause else ()))}</td>"
+        f"<td>{esc(page_label(clause.pages if clause else ()))}{ocr_badge(ocr_confidence)}</td>"
         f"<td>{esc(principle_name(taxonomy, finding.principle))}</td>"
         f"<td>{percent(finding.confidence)}{REVIEW_BADGE if finding.needs_review else ''}</td>"
         f"<td>{esc(excerpt(clause.text) if clause else '')}</td></tr>"
@@ -136,7 +162,9 @@ def protective_html(result: AuditResult, taxonomy: Taxonomy) -> str:
             body.append(
                 f'<tr class="group"><th colspan="5" scope="rowgroup">{esc(title)}: {len(group)}</th></tr>'
             )
-            body += [protective_row(f, c, taxonomy) for f, c in group]
+            body += [
+                protective_row(f, c, taxonomy, ocr_confidence=_ocr(result.document, c)) for f, c in group
+            ]
     table = (
         '<table><thead><tr><th scope="col">Clause</th><th scope="col">Page</th><th scope="col">Principle</th>'
         f'<th scope="col">Confidence</th><th scope="col">Text</th></tr></thead><tbody>{"".join(body)}</tbody></table>'

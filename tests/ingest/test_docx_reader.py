@@ -11,7 +11,6 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from analyzer.errors import InputError
-from analyzer.ingest import docx as docx_reader
 from analyzer.ingest.docx import read_docx
 
 # A three-level legal list: "1." / "(a)" / "(i)", added to the template's numbering part as numId 90.
@@ -213,7 +212,8 @@ def test_highly_compressed_member_is_refused_as_a_possible_zip_bomb(tmp_path):
     assert "200:1" in caught.value.reason
 
 
-def test_archive_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypatch, policy):
-    monkeypatch.setattr(docx_reader, "MAX_TOTAL_BYTES", 1000)
+def test_archive_that_unpacks_beyond_the_limit_is_refused(policy):
+    from analyzer.ingest.limits import Limits
+
     with pytest.raises(InputError, match="would unpack to"):
-        read_docx(policy)
+        read_docx(policy, limits=Limits(max_unpacked_mb=0.001))

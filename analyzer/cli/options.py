@@ -1,0 +1,66 @@
+"""Options that ``dnh segment`` and ``dnh audit`` share: the limits of a parse, OCR and the PDF engine.
+
+Each is a ``typer.Option`` used as a parameter default in both commands; :func:`read_options` turns the
+values into the keyword arguments of :func:`analyzer.ingest.read_document`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from analyzer.ingest.limits import DEFAULT_LIMITS
+
+TIMEOUT = typer.Option(
+    DEFAULT_LIMITS.timeout, "--timeout", min=1, help="Seconds allowed to parse one document, OCR included."
+)
+MAX_FILE_MB = typer.Option(
+    DEFAULT_LIMITS.max_file_mb, "--max-file-mb", min=0.001, help="Largest file read, in MB."
+)
+MAX_PAGES = typer.Option(DEFAULT_LIMITS.max_pages, "--max-pages", min=1, help="Most pages a PDF may have.")
+MEMORY_MB = typer.Option(
+    DEFAULT_LIMITS.memory_mb,
+    "--memory-mb",
+    min=0,
+    help="Memory the parsing process may use, in MB (0: no limit).",
+)
+MAX_UNPACKED_MB = typer.Option(
+    DEFAULT_LIMITS.max_unpacked_mb,
+    "--max-unpacked-mb",
+    min=0.001,
+    help="Most that a PDF's streams or a DOCX's parts may unpack to, in MB.",
+)
+OCR = typer.Option(
+    True, "--ocr/--no-ocr", help="Recognise PDF pages without a usable text layer (Tesseract)."
+)
+OCR_LANG = typer.Option(
+    None,
+    "--ocr-lang",
+    help="OCR language: en, id, ms, tl, vi, th, lo, km, my, or a Tesseract spec (tha+eng).",
+)
+ENGINE = typer.Option(
+    "auto", "--engine", help="PDF text engine: auto (PDFium, pdfplumber when needed), pdfplumber, pdfium."
+)
+
+
+def read_options(
+    *,
+    timeout: float,
+    max_file_mb: float,
+    max_pages: int,
+    memory_mb: int,
+    max_unpacked_mb: float,
+    ocr: bool,
+    ocr_lang: str | None,
+    engine: str = "auto",
+) -> dict:
+    """The keyword arguments of ``read_document`` for these option values."""
+    return {
+        "timeout": timeout,
+        "max_file_mb": max_file_mb,
+        "max_pages": max_pages,
+        "memory_mb": memory_mb or None,
+        "max_unpacked_mb": max_unpacked_mb,
+        "ocr": ocr,
+        "ocr_lang": ocr_lang,
+        "engine": engine,
+    }

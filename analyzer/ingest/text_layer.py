@@ -1,0 +1,52 @@
+"""Is a PDF page's text layer usable? Fonts without a text mapping, and characters drawn twice.
+
+A font without a usable mapping from glyphs to Unicode gives text that is not the page's words: pdfminer
+writes each unmapped glyph as ``(cid:NN)``, and some fonts map glyphs to private-use or control
+characters. :func:`text_layer_problem` says why a page's text is unusable (the reader then sends the page
+to OCR) or returns ``None``; :func:`text_layer_warnings` reports the smaller defects of a usable page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+CID = re.compile(r"\(cid:\d+\)")
+UNUSABLE_SHARE = 0.2  # a page whose characters are this much unmapped is unusable
+MIN_CHARACTERS = 5
+_BAD_CATEGORIES = frozenset({"Co", "Cc", "Cs", "Cn"})
+
+
+def _counts(texts: Sequence[str]) -> tuple[int, int, int]:
+    """(characters, unmapped ``(cid:NN)`` glyphs, private-use/control/unassigned characters)."""
+    text = "".join(texts)
+    cids = len(CID.findall(text))
+    rest = [c for c in CID.sub("", text) if not c.isspace()]
+    bad = sum(c == "\ufffd" or unicodedata.category(c) in _BAD_CATEGORIES for c in rest)
+    return len(rest) + cids, cids, bad
+
+
+def text_layer_problem(texts: Sequence[str]) -> str | None:
+    """Why the page's text (its lines) cannot be used, or ``None`` when it can."""
+    total, cids, bad = _counts(texts)
+    if total < MIN_CHARACTERS:
+        return None
+    if cids > UNUSABLE_SHARE * total:
+        return f"its fonts have no usable text mapping ({cids} of {total} characters are (cid:NN) codes)"
+    if bad > UNUSABLE_SHARE * total:
+        return f"its fonts map {bad} of {total} characters to private-use or control codes (garbage text)"
+    return None
+
+
+def text_layer_warnings(number: int, texts: Sequence[str], duplicates: int) -> list[str]:
+    """Warnings about a page whose text is usable: a few unmapped glyphs, characters drawn twice."""
+    warnings = []
+    total, cids, bad = _counts(texts)
+    if cids or bad:
+        warnings.append(f"page {number}: {cids + bad} characters have no usable text mapping; check its text")
+    if duplicates:
+        warnings.append(
+            f"page {number}: {duplicates} duplicated overlapping characters (drawn twice, e.g. fake bold) were removed"
+        )
+    return warnings
