@@ -17,7 +17,7 @@ import streamlit as st
 from analyzer.dashboard import SCREENS, SCREENS_DIR
 from analyzer.report.html_text import esc, highlighted, page_label, percent, principle_name
 from analyzer.taxonomy import Taxonomy
-from analyzer.types import PRINCIPLE_IDS, AuditResult, Clause, Finding
+from analyzer.types import PRINCIPLE_IDS, AuditResult, Clause, Document, Finding
 
 STANCE_COLOURS = {"HARMFUL": "#d62728", "PROTECTIVE": "#2ca02c", "NEUTRAL": "#7f7f7f"}
 CARD_STYLE = """<style>
@@ -90,8 +90,12 @@ def clause_cards_html(
     taxonomy: Taxonomy,
     *,
     reviews: dict[tuple[str, str], str] | None = None,
+    document: Document | None = None,
 ) -> str:
-    """Clauses in reading order as escaped HTML cards, coloured by their strongest finding's stance."""
+    """Clauses in reading order as escaped HTML cards, coloured by their strongest finding's stance.
+
+    With ``document``, a clause on pages read by OCR shows the lowest OCR confidence of those pages.
+    """
     reviews = reviews or {}
     cards = [CARD_STYLE]
     for clause in clauses:
@@ -102,9 +106,11 @@ def clause_cards_html(
         evidence = [e for f in own for e in f.evidence]
         number = f"{clause.number} · " if clause.number else ""
         path = " › ".join(clause.heading_path)
+        confidence = document.ocr_confidence(clause.pages) if document else None
+        ocr = f" · OCR {percent(confidence)}" if confidence is not None else ""
         cards.append(
             f'<div class="dnh-clause {stance}{review}" id="clause-{esc(clause.clause_id)}">'
-            f'<div class="where">{esc(number)}{esc(page_label(clause.pages))}{" · " + esc(path) if path else ""}</div>'
+            f'<div class="where">{esc(number)}{esc(page_label(clause.pages))}{esc(ocr)}{" · " + esc(path) if path else ""}</div>'
             f"<div>{highlighted(clause.text, evidence)}</div>"
             + "".join(
                 finding_html(f, taxonomy, review=reviews.get((f.clause_id, f.principle), "")) for f in own

@@ -121,7 +121,7 @@ class Store:
             for table in ("findings", "clauses", "documents"):
                 self.connection.execute(f"DELETE FROM {table} WHERE doc_id = ? AND model_version = ?", key)
             self.connection.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     *key,
                     doc.path,
@@ -140,6 +140,7 @@ class Store:
                     _now(),
                     doc.format,
                     json.dumps(list(doc.warnings), ensure_ascii=False),
+                    json.dumps({str(p.number): p.ocr_confidence for p in doc.pages if p.ocr}),
                 ],
             )
             if result.clauses:

@@ -1,7 +1,7 @@
 """Stored audits back as :class:`~analyzer.types.AuditResult` objects, for reports and the dashboard.
 
-A stored audit holds everything the reports need: the document's metadata, every clause with its pages and
-boxes, the findings, the scorecard and the gaps. It does not hold the document's full text or its lines, so
+A stored audit holds everything the reports need: the document's metadata (with the pages read by OCR and
+their confidence), every clause with its pages and boxes, the findings, the scorecard and the gaps. It does not hold the document's full text or its lines, so
 the rebuilt ``Document`` has one empty ``Page`` per page and an empty ``text``; the original file (its
 ``path``) is where page images come from.
 """
@@ -68,13 +68,17 @@ def _text(value) -> str:
 def _document(row: pd.Series) -> Document:
     pages = int(row["pages"] or 0)
     warnings = json.loads(row["warnings"]) if _text(row.get("warnings")) else []
+    ocr = {int(n): c for n, c in json.loads(row["ocr_pages"]).items()} if _text(row.get("ocr_pages")) else {}
     return Document(
         doc_id=row["doc_id"],
         path=_text(row["path"]),
         title=_text(row["title"]),
         format=_text(row.get("format")) or _format_of(_text(row["file_name"])),
         language=_text(row["language"]),
-        pages=tuple(Page(number, None, None, ()) for number in range(1, pages + 1)),
+        pages=tuple(
+            Page(number, None, None, (), ocr=number in ocr, ocr_confidence=ocr.get(number))
+            for number in range(1, pages + 1)
+        ),
         text="",
         country=_text(row["country"]) or None,
         doc_type=_text(row["doc_type"]) or None,

@@ -38,6 +38,7 @@ TABLES: dict[str, str] = {
         audited_at TIMESTAMP NOT NULL,
         format VARCHAR,
         warnings JSON,
+        ocr_pages JSON,
         PRIMARY KEY (doc_id, model_version)
     """,
     "clauses": """
@@ -101,7 +102,7 @@ def default_db_path() -> Path:
 
 # Columns added since version 1, by table: a version-1 file gains them (empty) when it is opened.
 ADDED_IN_2: dict[str, tuple[str, ...]] = {
-    "documents": ("format VARCHAR", "warnings JSON"),
+    "documents": ("format VARCHAR", "warnings JSON", "ocr_pages JSON"),
     "clauses": ("boxes JSON",),
 }
 

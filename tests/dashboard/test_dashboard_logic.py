@@ -148,3 +148,17 @@ def test_the_methodology_says_whether_the_targets_are_met():
     assert targets_note(metrics(0.9, 0.8, 0.04)).endswith("Met on the dev split.")
     assert "Not yet met" in targets_note(metrics(0.9, 0.7, 0.04))
     assert "does not hold" in targets_note({})
+
+
+def test_clause_cards_show_the_ocr_confidence_of_scanned_pages(my_result):
+    from analyzer.dashboard.widgets import clause_cards_html
+
+    pages = tuple(
+        dataclasses.replace(page, ocr=True, ocr_confidence=0.873) if page.number == 1 else page
+        for page in my_result.document.pages
+    )
+    document = dataclasses.replace(my_result.document, pages=pages)
+    first, later = my_result.clauses[0], next(c for c in my_result.clauses if min(c.pages) > 1)
+    html = clause_cards_html([first, later], {}, load_taxonomy(), document=document)
+    cards = html.split('<div class="dnh-clause')[1:]
+    assert "OCR 87%" in cards[0] and "OCR" not in cards[1]

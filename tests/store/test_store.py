@@ -468,3 +468,20 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
         assert "boxes" in store.query("SELECT * FROM clauses LIMIT 1").columns
         store.save(audit("MY"))
         assert table_counts(store)["documents"] == 1
+
+
+def test_pages_read_by_ocr_keep_their_confidence_in_the_store(tmp_path):
+    from analyzer.store import load_result
+
+    original = audit("MY")
+    pages = tuple(
+        dataclasses.replace(page, ocr=True, ocr_confidence=0.91) if page.number == 2 else page
+        for page in original.document.pages
+    )
+    scanned = dataclasses.replace(original, document=dataclasses.replace(original.document, pages=pages))
+    with Store(tmp_path / "a.duckdb") as store:
+        store.save(scanned)
+        loaded = load_result(original.document.doc_id, store)
+    assert [(p.number, p.ocr, p.ocr_confidence) for p in loaded.document.pages if p.ocr] == [(2, True, 0.91)]
+    on_page_2 = next(c for c in loaded.clauses if 2 in c.pages)
+    assert loaded.document.ocr_confidence(on_page_2.pages) == 0.91

@@ -53,7 +53,9 @@ def _clauses(result: AuditResult, shown: list[Finding], reviews: dict) -> None:
     only_found = st.toggle("Only clauses with findings", value=len(result.clauses) > 60, key="only-found")
     clauses = [c for c in result.clauses if c.clause_id in by_clause] if only_found else list(result.clauses)
     st.caption(f"{len(clauses)} of {len(result.clauses)} clauses · {len(shown)} findings match the filters")
-    st.html(clause_cards_html(clauses, by_clause, resources.taxonomy(), reviews=reviews))
+    st.html(
+        clause_cards_html(clauses, by_clause, resources.taxonomy(), reviews=reviews, document=result.document)
+    )
 
 
 def _page(result: AuditResult, shown: list[Finding]) -> None:
