@@ -12,6 +12,7 @@ from analyzer.classify import stance_cues
 from analyzer.classify.explain import evidence
 from analyzer.classify.features import analyse, frame_row
 from analyzer.classify.stance_cues import cue_names, matched_cues
+from analyzer.corpus.dataset import load_clauses
 
 # fmt: off
 CUE_CASES = [
@@ -85,9 +86,14 @@ def test_harmful_evidence_quotes_the_consent_override():
     assert "whether or not they consent" in evidence("VOLUNTARY_SAFE_RETURN", "HARMFUL", analysis)
 
 
+def test_triggers_never_hide_a_match_in_the_corpus():
+    for record in load_clauses():
+        assert matched_cues(record["text"]) == matched_cues(record["text"], gated=False), record["id"]
+
+
 def test_a_cue_without_patterns_is_refused(tmp_path, monkeypatch):
     bad = tmp_path / "cues.yaml"
-    bad.write_text("version: 1\ncues:\n  empty: []\n", encoding="utf-8")
+    bad.write_text("version: 1\ncues:\n  empty:\n    triggers: [x]\n    patterns: []\n", encoding="utf-8")
     monkeypatch.setattr(stance_cues, "CUES_FILE", bad)
     stance_cues.compiled.cache_clear()
     try:
