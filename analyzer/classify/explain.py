@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from analyzer.classify.features import Analysis
 
+# Stance cues (analyzer/classify/stance_cues.yaml) quoted as evidence for a harmful or a protective finding.
+HARMFUL_CUES = frozenset(
+    {
+        "consent_override",
+        "compulsory_act",
+        "victim_pays",
+        "scheduled_removal",
+        "support_ends",
+        "exposure",
+        "differential",
+        "confinement",
+    }
+)
+PROTECTIVE_CUES = frozenset({"relief", "voluntary"})
+
 
 def _quote(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
@@ -22,6 +37,11 @@ def rationale(principle, stance: str, analysis: Analysis) -> str:
     narrow = [text for text, kind in frame.exceptions if kind == "narrow"]
     weak = frame.modality == "weak" or bool(frame.hedges)
     if stance == "HARMFUL":
+        if "consent_override" in analysis.cues:
+            return (
+                f"The person's own will is set aside ({_quote(analysis.cues['consent_override'])}): "
+                f"{principle.harmful_when}"
+            )
         if frame.provisos and principle.id in {
             "UNCONDITIONAL_ASSISTANCE",
             "ACCESS_TO_JUSTICE",
@@ -63,8 +83,10 @@ def evidence(principle_id: str, stance: str, analysis: Analysis, *, limit: int =
     if stance == "HARMFUL":
         cues += [text for text, kind in frame.exceptions if kind == "broad"]
         cues += list(frame.provisos) + list(frame.euphemisms)
+        cues += [text for name, text in analysis.cues.items() if name in HARMFUL_CUES]
     elif stance == "PROTECTIVE":
         cues += [text for text, kind in frame.exceptions if kind == "narrow"]
+        cues += [text for name, text in analysis.cues.items() if name in PROTECTIVE_CUES]
         if frame.negated and frame.negation_scope:
             cues.append(frame.negation_scope)
     cues += list(frame.hedges)

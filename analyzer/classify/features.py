@@ -8,7 +8,7 @@ topic flag per principle from :func:`analyzer.taxonomy.topics` — which needs n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -43,33 +43,45 @@ class Analysis:
 
     frame: object
     topics: dict[str, list[str]]
+    cues: dict[str, str] = field(default_factory=dict)  # stance cue -> the words it matched
 
 
 def analyse(texts: Sequence[str]) -> list[Analysis]:
-    """The deontic frame and taxonomy topics of each text."""
+    """The deontic frame, taxonomy topics and stance cues of each text."""
     from analyzer.classify.deontic import analyze_many
+    from analyzer.classify.stance_cues import matched_cues
     from analyzer.taxonomy import topics
 
     frames = analyze_many(texts)
-    return [Analysis(frame, topics(text)) for frame, text in zip(frames, texts, strict=True)]
+    return [
+        Analysis(frame, topics(text), matched_cues(text)) for frame, text in zip(frames, texts, strict=True)
+    ]
+
+
+def frame_row(analysis: Analysis) -> list[float]:
+    """The deontic frame vector followed by the stance cues: what the stance head crosses with principles."""
+    from analyzer.classify.deontic import frame_vector
+    from analyzer.classify.stance_cues import cue_names
+
+    return list(frame_vector(analysis.frame)) + [float(name in analysis.cues) for name in cue_names()]
 
 
 def dense_matrix(analyses: Sequence[Analysis]) -> np.ndarray:
-    """Frame vector plus one topic flag per principle, as float32 rows."""
-    from analyzer.classify.deontic import frame_vector
-
-    rows = [
-        list(frame_vector(a.frame)) + [1.0 if p in a.topics else 0.0 for p in PRINCIPLE_IDS] for a in analyses
-    ]
+    """Frame vector, stance cues and one topic flag per principle, as float32 rows."""
+    rows = [frame_row(a) + [1.0 if p in a.topics else 0.0 for p in PRINCIPLE_IDS] for a in analyses]
     return np.asarray(rows, dtype=np.float32) * DENSE_WEIGHT
 
 
 class FeatureSpace:
-    """Word and character TF-IDF plus dense frame and topic features."""
+    """Word and character TF-IDF plus dense frame and topic features; with ``encoder`` ("usem3", the
+    accurate model) also the clause's sentence vector from :mod:`analyzer.classify.encoder`."""
 
-    def __init__(self, word: TfidfVectorizer | None = None, char: TfidfVectorizer | None = None) -> None:
+    def __init__(
+        self, word: TfidfVectorizer | None = None, char: TfidfVectorizer | None = None, encoder: str = ""
+    ) -> None:
         self.word = word or word_vectorizer()
         self.char = char or char_vectorizer()
+        self.encoder = encoder
 
     def fit(self, texts: Sequence[str]) -> FeatureSpace:
         for vectorizer in (self.word, self.char):
@@ -82,11 +94,13 @@ class FeatureSpace:
         return self
 
     def transform(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [
-                self.word.transform(texts),
-                self.char.transform(texts),
-                sparse.csr_matrix(dense_matrix(analyses)),
-            ],
-            format="csr",
-        )
+        blocks = [
+            self.word.transform(texts),
+            self.char.transform(texts),
+            sparse.csr_matrix(dense_matrix(analyses)),
+        ]
+        if self.encoder:
+            from analyzer.classify.encoder import sentence_vectors
+
+            blocks.append(sparse.csr_matrix(sentence_vectors(texts, encoder=self.encoder)))
+        return sparse.hstack(blocks, format="csr")

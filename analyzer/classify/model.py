@@ -23,7 +23,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from analyzer.classify.features import Analysis, FeatureSpace, analyse
+from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_row
 from analyzer.types import PRINCIPLE_IDS
 
 LABELS: tuple[str, ...] = ("NONE", "HARMFUL", "PROTECTIVE", "NEUTRAL")
@@ -69,32 +69,48 @@ def stance_confidence(probabilities: np.ndarray, gold: np.ndarray) -> tuple[np.n
     return confidence[mask], (best == gold)[mask].astype(np.float64)
 
 
-def fit_calibrator(probabilities: np.ndarray, gold: np.ndarray) -> IsotonicRegression:
-    """Map the likeliest stance's probability to how often it is right, from out-of-fold predictions."""
-    calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-    return calibrator.fit(*stance_confidence(probabilities, gold))
+def fit_calibrator(probabilities: np.ndarray, gold: np.ndarray) -> list[IsotonicRegression]:
+    """Map the likeliest stance's probability to how often it is right, from out-of-fold predictions: one
+    isotonic regression per stance (HARMFUL, PROTECTIVE, NEUTRAL), since the heads are not equally
+    over- or under-confident about each."""
+    stances = probabilities[:, :, 1:]
+    best, confidence = stances.argmax(axis=2) + 1, stances.max(axis=2)
+    mask = (confidence >= 0.05) | (gold != 0)
+    calibrators = []
+    for stance in range(1, len(LABELS)):
+        chosen = mask & (best == stance)
+        calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+        if chosen.sum() < 2:  # too few to fit: the identity on [0, 1]
+            calibrators.append(calibrator.fit([0.0, 1.0], [0.0, 1.0]))
+        else:
+            calibrators.append(
+                calibrator.fit(confidence[chosen], (gold[chosen] == stance).astype(np.float64))
+            )
+    return calibrators
 
 
-def calibrated(probabilities: np.ndarray, calibrator: IsotonicRegression | None) -> np.ndarray:
-    """Rescale each (clause, principle)'s stance probabilities so the likeliest one is calibrated."""
+def calibrated(probabilities: np.ndarray, calibrator: Sequence[IsotonicRegression] | None) -> np.ndarray:
+    """Rescale each (clause, principle)'s stance probabilities so the likeliest one is calibrated by the
+    calibrator of its stance."""
     if calibrator is None:
         return probabilities
     out = probabilities.copy()
     stances = out[:, :, 1:]
-    top = stances.max(axis=2)
-    target = calibrator.predict(top.ravel()).reshape(top.shape)
+    best, top = stances.argmax(axis=2), stances.max(axis=2)
+    target = np.zeros_like(top)
+    for index, stance_calibrator in enumerate(calibrator):
+        chosen = best == index
+        if chosen.any():
+            target[chosen] = stance_calibrator.predict(top[chosen])
     scale = np.divide(target, top, out=np.ones_like(top), where=top > 0)
-    stances *= np.minimum(
-        scale, np.divide(1.0, stances.sum(axis=2), out=np.ones_like(top), where=stances.sum(axis=2) > 0)
-    )[:, :, None]
+    total = stances.sum(axis=2)
+    stances *= np.minimum(scale, np.divide(1.0, total, out=np.ones_like(top), where=total > 0))[:, :, None]
     out[:, :, 0] = 1.0 - stances.sum(axis=2)
     return out
 
 
 def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
-    from analyzer.classify.deontic import frame_vector
-
-    return np.asarray([frame_vector(a.frame) for a in analyses], dtype=np.float32)
+    return np.asarray([frame_row(a) for a in analyses], dtype=np.float32)
 
 
 class ClauseModel:
@@ -106,7 +122,7 @@ class ClauseModel:
         engagement: dict[str, LogisticRegression | DummyClassifier],
         stance: LogisticRegression,
         meta: dict | None = None,
-        calibrator: IsotonicRegression | None = None,
+        calibrator: Sequence[IsotonicRegression] | None = None,
     ) -> None:
         self.features = features
         self.engagement = engagement
@@ -124,9 +140,10 @@ class ClauseModel:
         c_engagement: float = 10.0,
         c_stance: float = 10.0,
         seed: int = 13,
+        encoder: str = "",
     ) -> ClauseModel:
         analyses = analyses if analyses is not None else analyse(texts)
-        features = FeatureSpace().fit(texts)
+        features = FeatureSpace(encoder=encoder).fit(texts)
         x = features.transform(texts, analyses)
         y = encode(findings)
         engagement = {}
@@ -189,6 +206,7 @@ class ClauseModel:
             "engagement": self.engagement,
             "stance": self.stance,
             "calibrator": self.calibrator,
+            "encoder": self.features.encoder,
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (folder / META_FILE).write_text(
@@ -220,8 +238,14 @@ class ClauseModel:
                 f"{folder}: refusing to load unexpected types from the model file: {', '.join(refused)}"
             )
         state = sio.load(path, trusted=untrusted)
+        encoder = state.get("encoder", "")
+        if encoder:
+            from analyzer.classify.encoder import INSTALL_HINT, available
+
+            if not available():
+                raise ModelError(f"{folder}: this model needs the sentence encoder {encoder}: {INSTALL_HINT}")
         return cls(
-            FeatureSpace(state["word"], state["char"]),
+            FeatureSpace(state["word"], state["char"], encoder),
             state["engagement"],
             state["stance"],
             meta,

