@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analyzer.corpus.dataset import COUNTRY_STYLES, DOC_TYPES, OTHER_STYLES
 from analyzer.dashboard import resources
 from analyzer.dashboard.widgets import pick_document
 from analyzer.report.html_text import esc, highlighted, page_label, percent, principle_name
@@ -94,10 +95,19 @@ def _export(count: int) -> None:
     if not count:
         st.caption("Nothing reviewed yet.")
         return
+    st.caption(
+        "Training records name the drafting style (country) and document type of their clause. For documents "
+        "whose country or type is not one of the corpus's, these are recorded instead:"
+    )
+    left, right = st.columns(2)
+    style = left.selectbox("Drafting style", [*COUNTRY_STYLES, *OTHER_STYLES], key="export-style")
+    doc_type = right.selectbox("Document type", DOC_TYPES, key="export-type")
     with tempfile.TemporaryDirectory(prefix="dnh-reviews-") as folder, resources.store() as store:
         path = Path(folder) / "reviewed-clauses.jsonl"
         try:
-            written = store.export_reviews_as_training(path)
+            written = store.export_reviews_as_training(
+                path, default_country_style=style, default_doc_type=doc_type
+            )
         except ValueError as error:
             st.error(f"The reviews cannot be exported as training data: {error}")
             return
