@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -48,11 +47,12 @@ def dashboard(
     command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.port", str(port)]
     command += ["--server.address", address] + [part for item in SERVER_FLAGS.items() for part in item]
     typer.echo(f"dashboard at http://{address}:{port} (Ctrl+C stops it)", err=True)
-    try:
-        completed = subprocess.run(command, env=env, cwd=APP_FILE.parent, check=False)
-    except KeyboardInterrupt:
-        raise typer.Exit(0) from None
-    raise typer.Exit(completed.returncode)
+    # Become the server rather than start it as a child, so that stopping this process (Ctrl+C, a
+    # terminal closing, a test's terminate()) stops the server too and never leaves it running.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(APP_FILE.parent)
+    os.execve(sys.executable, command, env)
 
 
 def _seed(db: Path | None, model: Path | None) -> None:
