@@ -54,7 +54,7 @@ def pick_document(documents: pd.DataFrame, *, key: str = "doc_id") -> pd.Series 
         st.info("The store holds no audited document yet: upload one on the Analyse screen.")
         return None
     ids = list(documents["doc_id"])
-    wanted = st.query_params.get("doc") or st.session_state.get(key)
+    wanted = st.session_state.get(key) or st.query_params.get("doc")  # a ?doc=<sha prefix> link opens it
     index = next((i for i, doc_id in enumerate(ids) if wanted and doc_id.startswith(str(wanted))), 0)
     labels = {row["doc_id"]: document_label(row) for _, row in documents.iterrows()}
     chosen = st.selectbox("Document", ids, index=index, format_func=labels.get, key=f"{key}-picker")
