@@ -42,6 +42,9 @@ def dashboard(
         env["DNH_DB"] = str(db.expanduser().resolve())
     if model is not None:
         env["DNH_MODEL"] = str(model.expanduser().resolve())
+    for name in ("DNH_DB", "DNH_MODEL"):  # the server runs from the repository: make paths absolute
+        if env.get(name):
+            env[name] = str(Path(env[name]).expanduser().resolve())
     if samples:
         _seed(Path(env["DNH_DB"]) if "DNH_DB" in env else None, model)
     command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.port", str(port)]

@@ -22,6 +22,7 @@ from analyzer.types import AuditResult
 FILL_ALPHA = 90
 OUTLINE_WIDTH = 3
 SELECTED_OUTLINE = (20, 60, 200, 255)
+MAX_PIXELS = 40_000_000  # a hostile page size must not make the server allocate gigabytes
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def render_page(
     scale: float = 1.5,
     password: str | None = None,
 ) -> PageImage:
-    """Page ``page`` (from 1) of the PDF with ``found`` drawn on it; ``selected`` is a clause id to outline."""
+    """Page ``page`` (from 1) of the PDF with ``found`` drawn on it; ``selected`` is a clause id to outline.
+
+    ``scale`` is lowered where needed to keep the image under :data:`MAX_PIXELS`.
+    """
     path = Path(pdf_path)
     try:
         pdf = pdfium.PdfDocument(str(path), password=password)
@@ -58,6 +62,8 @@ def render_page(
             raise InputError(path, f"has no page {page} (it has {len(pdf)})")
         pdf_page = pdf[page - 1]
         rotated = pdf_page.get_rotation() % 360 != 0
+        width, height = pdf_page.get_size()
+        scale = min(scale, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
         image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
     finally:
         pdf.close()

@@ -8,6 +8,7 @@ so a clause holding ``<script>`` or Markdown link syntax shows as the text it is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import altair as alt
@@ -33,6 +34,16 @@ CARD_STYLE = """<style>
 .dnh-finding .badge{background:#fff3cd;border:1px solid #e0c36a;border-radius:3px;padding:0 .3em;font-size:.85em}
 .dnh-finding .wording{border-left:3px solid #2ca02c;padding-left:.5rem;color:#234}
 </style>"""
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:\"'&=])")
+
+
+def plain(text: object) -> str:
+    """``text`` for Streamlit's Markdown elements (captions, alerts, spinners, progress): every character
+    Markdown, HTML, LaTeX or emoji codes could act on is escaped, so a file name or a document title such as
+    ``![](https://tracker/p.png)`` shows as itself and fetches nothing."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def go_to(screen: str, **state) -> None:

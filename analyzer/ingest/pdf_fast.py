@@ -194,7 +194,7 @@ def page_words(
         current = {
             "text": CHARACTERS.get(char, char), "x0": x0, "x1": x1, "top": bottom - font_size * scale,
             "bottom": bottom, "size": round(font_size * scale, 2), "base": bottom, "height": height,
-            "font_size": font_size, "upright": matrix.b == 0 and matrix.c == 0,
+            "font_size": font_size, "upright": matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0,  # as pdfminer: slanted text counts
         }  # fmt: skip
         words.append(current)
     if dropped is not None:

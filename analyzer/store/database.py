@@ -124,7 +124,7 @@ class Store:
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     *key,
-                    doc.path,
+                    str(Path(doc.path).resolve()) if doc.path else doc.path,
                     Path(doc.path).name,
                     doc.title,
                     (doc.country or "").strip() or UNKNOWN_COUNTRY,

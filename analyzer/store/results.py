@@ -30,7 +30,10 @@ def load_result(doc_id: str, db: Db = None, *, model_version: str | None = None)
     """
     with opened(db) as store:
         doc_id = resolve_doc_id(store, doc_id)
-        row = store.query(LATEST, [doc_id, model_version, model_version]).iloc[0]
+        rows = store.query(LATEST, [doc_id, model_version, model_version])
+        if rows.empty:
+            raise KeyError(f"document {doc_id[:12]} has no audit by model {model_version!r}")
+        row = rows.iloc[0]
         key = [doc_id, row["model_version"]]
         clauses = store.query(
             "SELECT * FROM clauses WHERE doc_id = ? AND model_version = ? ORDER BY position", key
@@ -41,11 +44,16 @@ def load_result(doc_id: str, db: Db = None, *, model_version: str | None = None)
     order = {clause.clause_id: position for position, clause in enumerate(rebuilt)}
     found = sorted(
         (_finding(f) for f in findings.itertuples(index=False)),
-        key=lambda f: (order.get(f.clause_id, -1), PRINCIPLE_IDS.index(f.principle)),
+        key=lambda f: (order.get(f.clause_id, -1), _rank(f.principle)),
     )
     card = json.loads(row["scorecard"]) if row["scorecard"] else {}
     gaps = tuple(json.loads(row["gaps"])) if row["gaps"] else ()
     return AuditResult(document, rebuilt, tuple(found), card, gaps)
+
+
+def _rank(principle: str) -> int:
+    """A principle's canonical position (one no longer in the taxonomy goes last)."""
+    return PRINCIPLE_IDS.index(principle) if principle in PRINCIPLE_IDS else len(PRINCIPLE_IDS)
 
 
 def resolve_doc_id(store: Store, doc_id: str) -> str:

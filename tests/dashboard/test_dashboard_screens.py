@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ PRIVACY = load_taxonomy().get("PRIVACY_CONFIDENTIALITY").name
 
 def screen(name: str) -> AppTest:
     return AppTest.from_file(str(SCREENS_DIR / SCREENS[name][2]), default_timeout=TIMEOUT)
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown source as the reader sees it (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def html_of(app: AppTest) -> str:
@@ -66,7 +72,7 @@ def test_upload_audits_into_the_store_with_the_guessed_country(dashboard_env):
     assert next(box for box in app.text_input if box.label.startswith("Document type")).value == "guideline"
     app.button(key="analyse").click().run()
     assert not app.exception, app.exception
-    assert any(s.value.startswith("ph-referral-guidelines.pdf: 80 clauses") for s in app.success)
+    assert any(unescaped(s.value).startswith("ph-referral-guidelines.pdf: 80 clauses") for s in app.success)
     with Store(dashboard_env) as store:
         stored = load_documents(store)
     assert len(stored) == 4 and "PH" in set(stored["country"])
@@ -79,11 +85,8 @@ def test_a_bad_upload_shows_one_line_and_nothing_is_stored(dashboard_env):
         ("policy.pdf", b"this is not a PDF at all", "application/pdf")
     ).run()
     assert not app.exception
-    assert (
-        len(app.error) == 1
-        and app.error[0].value.startswith("policy.pdf: ")
-        and "\n" not in app.error[0].value
-    )
+    message = unescaped(app.error[0].value)
+    assert len(app.error) == 1 and message.startswith("policy.pdf: ") and "\n" not in message
     assert not [button for button in app.button if button.key == "analyse"]
     with Store(dashboard_env) as store:
         assert len(load_documents(store)) == 3
@@ -143,7 +146,7 @@ def test_a_review_is_saved_and_exported_as_training_data(dashboard_env):
     app.text_input[1].input("not about the victim")
     app.button[0].click().run()
     assert not app.exception, app.exception
-    assert app.success and app.success[0].value.startswith("Saved: reject")
+    assert app.success and unescaped(app.success[0].value).startswith("Saved: reject")
     assert int(app.caption[0].value.split()[0]) == waiting - 1
     with Store(dashboard_env) as store:
         reviews = store.reviews()
@@ -165,3 +168,36 @@ def test_methodology_shows_the_principles_and_the_metrics(dashboard_env):
     principles, _, metrics = (frame.value for frame in app.dataframe[:3])
     assert len(principles) == 13 and "NON_DETENTION" in set(principles["id"])
     assert "harmful-clause F1" in metrics.index
+
+
+def test_a_hostile_file_name_and_title_show_as_text(dashboard_env):
+    """Markdown in an upload's name or title must not become an image fetch or a link."""
+    app = screen("analyse").run()
+    name = "![x](https://tracker.invalid/p.png) [Verify](https://phish.invalid).txt"
+    text = "![t](https://tracker.invalid/t.png)\n\nArticle 1. Victims shall not be detained.\n"
+    app.get("file_uploader")[0].set_value((name, text.encode(), "text/plain")).run()
+    app.get("file_uploader")[0].set_value([(name, text.encode(), "text/plain")] * 2).run()
+    assert not app.exception, app.exception
+    shown = [
+        e.value
+        for kind in ("markdown", "caption", "success", "error", "info", "warning")
+        for e in app.get(kind)
+    ]
+    assert any("tracker.invalid" in unescaped(value) for value in shown), shown
+    for value in shown:
+        assert "![" not in value and "](" not in value, value
+    assert any("the same file as one above" in unescaped(value) for value in shown)
+    app.button(key="analyse").click().run()
+    assert not app.exception and len(app.success) == 1
+    assert "![" not in app.success[0].value and "](" not in app.success[0].value
+
+
+def test_the_review_scope_chosen_from_a_document_survives_reruns(dashboard_env):
+    app = screen("review")
+    app.session_state["review_scope"] = "document"
+    app.session_state["doc_id"] = doc_id_of(dashboard_env, "MY")
+    app.run()
+    assert app.radio(key="review-scope").value == "All findings of a document"
+    app.selectbox(key="doc_id-picker").set_value(doc_id_of(dashboard_env, "TH")).run()
+    assert not app.exception
+    assert app.radio(key="review-scope").value == "All findings of a document"

@@ -92,3 +92,24 @@ def test_an_unknown_engine_is_refused_in_one_line(structured_pdf):
         read_document(structured_pdf, engine="ocr", timeout=None)
     outcome = CliRunner().invoke(app, ["segment", str(structured_pdf), "--engine", "ocr"])
     assert outcome.exit_code == 2 and "--engine ocr: choose from auto, pdfplumber, pdfium" in outcome.output
+
+
+def test_slanted_text_is_read_by_both_engines(tmp_path):
+    """Synthetic italics (a skewed matrix) are upright text, as pdfminer counts them; none may vanish."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "Article 1. Victims shall not be detained.", new_x="LMARGIN", new_y="NEXT")
+    with pdf.skew(ax=15):
+        pdf.cell(
+            0, 10, "Article 2. Victims may leave the shelter at any time.", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf.output(tmp_path / "slanted.pdf")
+    texts = {
+        engine: read_document(tmp_path / "slanted.pdf", engine=engine, timeout=None).text
+        for engine in ("pdfplumber", "pdfium")
+    }
+    assert texts["pdfium"] == texts["pdfplumber"]
+    assert "Victims may leave the shelter at any time." in texts["pdfium"]

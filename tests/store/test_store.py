@@ -445,6 +445,8 @@ def test_load_result_refuses_unknown_and_ambiguous_ids(tmp_path):
         for bad in ("0000000000", "ab", ""):
             with pytest.raises(KeyError):
                 load_result(bad, store)
+        with pytest.raises(KeyError, match="no audit by model"):
+            load_result(audit("MY").document.doc_id, store, model_version="another-model")
 
 
 def test_a_version_1_store_is_migrated_in_place(tmp_path):
@@ -462,10 +464,15 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
             connection.execute(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}")
     connection.execute("UPDATE schema_version SET version = 1")
     connection.close()
+    from analyzer.store import load_result
+
     with Store(path) as store:
         assert int(store.query("SELECT max(version) AS v FROM schema_version")["v"][0]) == SCHEMA_VERSION
         assert table_counts(store)["documents"] == 1
         assert "boxes" in store.query("SELECT * FROM clauses LIMIT 1").columns
+        old = load_result(audit("MY").document.doc_id, store)
+        assert old.document.format == "pdf" and old.document.warnings == ()
+        assert all(clause.boxes == () for clause in old.clauses) and old.findings == audit("MY").findings
         store.save(audit("MY"))
         assert table_counts(store)["documents"] == 1
 

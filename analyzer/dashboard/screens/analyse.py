@@ -8,7 +8,7 @@ import streamlit as st
 
 from analyzer.dashboard import resources
 from analyzer.dashboard.uploads import Inspected, audit_upload, inspect_upload, save_upload
-from analyzer.dashboard.widgets import document_label, go_to
+from analyzer.dashboard.widgets import document_label, go_to, plain
 from analyzer.errors import InputError
 
 COUNTRIES = {
@@ -35,7 +35,7 @@ def _inspect(upload, password: str) -> Inspected | str:
     key = (hashlib.sha256(data).hexdigest(), password)
     seen = st.session_state.setdefault("inspected", {})
     if key not in seen:
-        with st.spinner(f"Reading {upload.name}…"):
+        with st.spinner(f"Reading {plain(upload.name)}…"):
             try:
                 path = save_upload(upload.name, data, resources.uploads_dir())
                 seen[key] = inspect_upload(path, password=password or None)
@@ -47,13 +47,13 @@ def _inspect(upload, password: str) -> Inspected | str:
 def _labels(upload, inspected: Inspected, number: int) -> tuple[str, str]:
     """Country and document type for one upload, pre-filled with the guesses and editable."""
     document = inspected.document
-    st.markdown(f"**{number}. {upload.name}**")
+    st.markdown(f"**{number}. {plain(upload.name)}**")
     st.caption(
-        f"{document.page_count} pages · language {document.language or 'unknown'} · "
-        f"title: {document.title[:120] or 'none found'}"
+        f"{document.page_count} pages · language {plain(document.language or 'unknown')} · "
+        f"title: {plain(document.title[:120] or 'none found')}"
     )
     for warning in document.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     left, right = st.columns(2)
     codes = list(COUNTRIES)
     guess = inspected.country if inspected.country in COUNTRIES else ""
@@ -78,8 +78,9 @@ def _audit(batch: list[tuple[object, Inspected, str, str]]) -> None:
     last = None
     with resources.store() as store:
         for position, (upload, inspected, country, doc_type) in enumerate(batch):
+            name = plain(upload.name)
 
-            def on_stage(stage: str, done: float, position=position, name=upload.name) -> None:
+            def on_stage(stage: str, done: float, position=position, name=name) -> None:
                 bar.progress((position + done) / len(batch), text=f"{name}: {stage}…")
 
             result = audit_upload(
@@ -93,7 +94,7 @@ def _audit(batch: list[tuple[object, Inspected, str, str]]) -> None:
             card = result.scorecard
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
             st.success(
-                f"{upload.name}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
+                f"{plain(upload.name)}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
                 f"{card['protective']} protective provisions, {card['needs_review']} to review; {score}."
             )
             last = result.document.doc_id
@@ -126,12 +127,16 @@ def show() -> None:
     uploads = st.file_uploader("Documents", type=FILE_TYPES, accept_multiple_files=True, key="uploads")
     with st.expander("Encrypted PDF?"):
         password = st.text_input("Password", type="password", key="password")
-    batch = []
+    batch, contents = [], set()
     for number, upload in enumerate(uploads or [], start=1):
         inspected = _inspect(upload, password)
         if isinstance(inspected, str):
-            st.error(inspected)
+            st.error(plain(inspected))
             continue
+        if inspected.document.doc_id in contents:
+            st.info(plain(f"{upload.name}: the same file as one above; analysed once."))
+            continue
+        contents.add(inspected.document.doc_id)
         batch.append((upload, inspected, *_labels(upload, inspected, number)))
     if batch and st.button(f"Analyse {len(batch)} document(s)", type="primary", key="analyse"):
         _audit(batch)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analyzer.dashboard import downloads, resources
 from analyzer.dashboard.page_image import page_highlights, render_page
-from analyzer.dashboard.widgets import clause_cards_html, go_to, pick_document, scorecard_chart
+from analyzer.dashboard.widgets import clause_cards_html, go_to, pick_document, plain, scorecard_chart
 from analyzer.errors import InputError
 from analyzer.report.html_text import page_label, principle_name
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Finding
@@ -94,7 +94,7 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
             source, int(page), page_highlights(result, int(page)), selected=selected, scale=2.0
         )
     except InputError as error:
-        st.error(f"{source.name}: {error.reason}")
+        st.error(plain(f"{source.name}: {error.reason}"))
         return
     st.image(
         image.image, caption=f"Page {page} of {pages}: red harmful, green protective, pale = needs review"
@@ -140,7 +140,7 @@ def show() -> None:
     metrics[3].metric("To review", card.get("needs_review", 0))
     metrics[4].metric("Gaps", len(result.gaps))
     for warning in result.document.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     _downloads(result)
     with st.expander("Scorecard by principle", expanded=False):
         st.altair_chart(scorecard_chart(result, resources.taxonomy()), width="stretch")

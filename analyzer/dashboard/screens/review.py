@@ -15,7 +15,7 @@ import streamlit as st
 
 from analyzer.corpus.dataset import COUNTRY_STYLES, DOC_TYPES, OTHER_STYLES
 from analyzer.dashboard import resources
-from analyzer.dashboard.widgets import pick_document
+from analyzer.dashboard.widgets import pick_document, plain
 from analyzer.report.html_text import esc, highlighted, page_label, percent, principle_name
 from analyzer.store import load_findings
 from analyzer.types import PRINCIPLE_IDS, STANCES
@@ -109,7 +109,7 @@ def _export(count: int) -> None:
                 path, default_country_style=style, default_doc_type=doc_type
             )
         except ValueError as error:
-            st.error(f"The reviews cannot be exported as training data: {error}")
+            st.error(plain(f"The reviews cannot be exported as training data: {error}"))
             return
         data = path.read_bytes()
     st.download_button(
@@ -123,14 +123,11 @@ def _export(count: int) -> None:
 def show() -> None:
     st.title("Review findings")
     if message := st.session_state.pop("saved-review", None):
-        st.success(message)
+        st.success(plain(message))
     st.text_input("Your name (kept with your decisions)", key="reviewer")
-    scope = st.radio(
-        "Show",
-        SCOPES,
-        index=1 if st.session_state.pop("review_scope", None) == "document" else 0,
-        horizontal=True,
-    )
+    if st.session_state.pop("review_scope", None) == "document":
+        st.session_state["review-scope"] = SCOPES[1]
+    scope = st.radio("Show", SCOPES, horizontal=True, key="review-scope")
     with resources.store() as store:
         reviews = store.reviews()
         findings = load_findings(store)
