@@ -60,14 +60,22 @@ def audit(
     import time
 
     from analyzer.batch import audit_many
-    from analyzer.ingest import PDF_ENGINES, iter_documents
+    from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
         fail(f"--scheduler {scheduler}: give 'local' or an address such as tcp://HOST:8786")
-    if engine not in PDF_ENGINES:
-        fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
+    reading = opt.read_options(
+        timeout=timeout,
+        max_file_mb=max_file_mb,
+        max_pages=max_pages,
+        memory_mb=memory_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        ocr=ocr,
+        ocr_lang=ocr_lang,
+        engine=engine,
+    )
     try:
         documents = list(iter_documents(paths))
     except InputError as error:
@@ -81,16 +89,6 @@ def audit(
     def already_stored(path: Path) -> bool:
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
-    reading = opt.read_options(
-        timeout=timeout,
-        max_file_mb=max_file_mb,
-        max_pages=max_pages,
-        memory_mb=memory_mb,
-        max_unpacked_mb=max_unpacked_mb,
-        ocr=ocr,
-        ocr_lang=ocr_lang,
-        engine=engine,
-    )
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     try:
         results = audit_many(

@@ -29,11 +29,9 @@ def segment(
     engine: str = opt.ENGINE,
 ) -> None:
     """Split documents into clauses by their own numbering and print them."""
-    from analyzer.ingest import PDF_ENGINES, iter_documents, read_document
+    from analyzer.ingest import iter_documents, read_document
     from analyzer.segment import segment as segment_document
 
-    if engine not in PDF_ENGINES:
-        fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
     reading = opt.read_options(
         timeout=timeout,
         max_file_mb=max_file_mb,

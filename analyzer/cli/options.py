@@ -53,7 +53,12 @@ def read_options(
     ocr_lang: str | None,
     engine: str = "auto",
 ) -> dict:
-    """The keyword arguments of ``read_document`` for these option values."""
+    """The keyword arguments of ``read_document`` for these option values; an unknown ``--engine`` fails."""
+    from analyzer.cli.app import fail
+    from analyzer.ingest import PDF_ENGINES
+
+    if engine not in PDF_ENGINES:
+        fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
     return {
         "timeout": timeout,
         "max_file_mb": max_file_mb,

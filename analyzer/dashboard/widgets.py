@@ -46,6 +46,11 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def emit_threshold(result: AuditResult) -> float:
+    """The confidence at or above which the audit asserted a finding (its scorecard records it)."""
+    return float(result.scorecard["emit_threshold"])
+
+
 def go_to(screen: str, **state) -> None:
     """Switch to ``screen`` (a key of :data:`SCREENS`) after putting ``state`` in the session."""
     for key, value in state.items():

@@ -7,7 +7,14 @@ import streamlit as st
 
 from analyzer.dashboard import downloads, resources
 from analyzer.dashboard.page_image import page_highlights, render_page
-from analyzer.dashboard.widgets import clause_cards_html, go_to, pick_document, plain, scorecard_chart
+from analyzer.dashboard.widgets import (
+    clause_cards_html,
+    emit_threshold,
+    go_to,
+    pick_document,
+    plain,
+    scorecard_chart,
+)
 from analyzer.errors import InputError
 from analyzer.report.html_text import page_label, principle_name
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Finding
@@ -29,7 +36,7 @@ def review_labels(reviews: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 def _filters(result: AuditResult) -> list[Finding]:
     taxonomy = resources.taxonomy()
-    emit = float(result.scorecard.get("emit_threshold", 0.45))
+    emit = emit_threshold(result)
     left, middle, right = st.columns([3, 2, 2])
     principles = left.multiselect(
         "Principles", PRINCIPLE_IDS, format_func=lambda p: principle_name(taxonomy, p), key="f-principles"
@@ -76,7 +83,7 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
 
     selected, page_key = None, f"page-{result.document.doc_id}"
     if choices:
-        emit = float(result.scorecard.get("emit_threshold", 0.45))
+        emit = emit_threshold(result)
         first = next((i for i, f in enumerate(choices) if f.stance == "HARMFUL" and f.confidence >= emit), 0)
         finding = st.selectbox(
             "Jump to a finding", choices, index=first, format_func=label, key=f"jump-{result.document.doc_id}"
