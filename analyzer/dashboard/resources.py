@@ -75,3 +75,25 @@ def _stored(doc_id: str, model_version: str, audited_at: str) -> AuditResult:
 def result(row: pd.Series) -> AuditResult:
     """The stored audit of one row of :func:`documents` (cached until it is audited again)."""
     return _stored(row["doc_id"], row["model_version"], str(row["audited_at"]))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the downloads…")
+def _report_files(doc_id: str, model_version: str, audited_at: str) -> dict:
+    from analyzer.dashboard import downloads
+
+    result = _stored(doc_id, model_version, audited_at)
+    files = {
+        "html": downloads.html_bytes(result, taxonomy=taxonomy()),
+        "csv": downloads.csv_bytes(result, taxonomy=taxonomy()),
+        "json": downloads.json_bytes(result),
+        "pdf": (None, "only PDF documents are highlighted"),
+    }
+    if result.document.format == "pdf":
+        files["pdf"] = downloads.highlighted_pdf(result, taxonomy=taxonomy())
+    return files
+
+
+def report_files(row: pd.Series) -> dict:
+    """The report files of one row of :func:`documents`, built once per audit rather than on every rerun:
+    ``html``, ``csv`` and ``json`` bytes, and ``pdf`` as (bytes or ``None``, the reason it is missing)."""
+    return _report_files(row["doc_id"], row["model_version"], str(row["audited_at"]))

@@ -98,6 +98,8 @@ def test_the_document_screen_shows_findings_in_context(dashboard_env):
     assert 'class="dnh-clause HARMFUL' in body and "<mark>" in body and "Better wording:" in body
     assert [m.label for m in app.metric][:2] == ["Score (100 = only protective)", "Harmful provisions"]
     assert app.get("imgs") or app.get("image"), "the page image is shown"
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["HTML report", "Findings (CSV)", "Audit (JSON)", "Highlighted PDF"]
 
 
 def test_the_document_screen_filters_by_stance_and_principle(dashboard_env):

@@ -110,23 +110,17 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
         st.warning(image.note)
 
 
-def _downloads(result: AuditResult) -> None:
-    taxonomy = resources.taxonomy()
+def _downloads(result: AuditResult, row) -> None:
+    files = resources.report_files(row)
     stem = downloads.report_stem(result)
     columns = st.columns(4)
-    columns[0].download_button(
-        "HTML report", downloads.html_bytes(result, taxonomy=taxonomy), f"{stem}.html", "text/html"
-    )
-    columns[1].download_button(
-        "Findings (CSV)", downloads.csv_bytes(result, taxonomy=taxonomy), f"{stem}.csv", "text/csv"
-    )
-    columns[2].download_button(
-        "Audit (JSON)", downloads.json_bytes(result), f"{stem}.json", "application/json"
-    )
+    columns[0].download_button("HTML report", files["html"], f"{stem}.html", "text/html")
+    columns[1].download_button("Findings (CSV)", files["csv"], f"{stem}.csv", "text/csv")
+    columns[2].download_button("Audit (JSON)", files["json"], f"{stem}.json", "application/json")
     if result.document.format == "pdf":
-        data, reason = downloads.highlighted_pdf(result, taxonomy=taxonomy)
+        data, reason = files["pdf"]
         if data is None:
-            columns[3].caption(f"No highlighted PDF: {reason}")
+            columns[3].caption(plain(f"No highlighted PDF: {reason}"))
         else:
             columns[3].download_button("Highlighted PDF", data, f"{stem}.highlighted.pdf", "application/pdf")
 
@@ -148,7 +142,7 @@ def show() -> None:
     metrics[4].metric("Gaps", len(result.gaps))
     for warning in result.document.warnings:
         st.warning(plain(warning))
-    _downloads(result)
+    _downloads(result, row)
     with st.expander("Scorecard by principle", expanded=False):
         st.altair_chart(scorecard_chart(result, resources.taxonomy()), width="stretch")
     shown = _filters(result)
