@@ -62,6 +62,7 @@ __all__ = [
     "Modality",
     "Rules",
     "analyze",
+    "analyze_doc",
     "analyze_many",
     "build_rules",
     "frame_vector",
@@ -123,6 +124,13 @@ def analyze_many(texts: Iterable[str]) -> list[Frame]:
     return [_frame(doc, r, text) for doc, text in zip(r.nlp.pipe(texts), texts, strict=True)]
 
 
+def analyze_doc(doc: Doc, text: str, columns: list[list[int]] | None = None) -> Frame:
+    """The deontic frame of ``text`` (white space normalised) already tokenized by ``rules().nlp`` as
+    ``doc`` (``columns``: its :func:`analyzer.classify.token_patterns.columns`, if the caller has them), for
+    callers that reuse the tokenization (:func:`analyzer.classify.features.analyse`)."""
+    return _frame(doc, rules(), text, columns)
+
+
 def frame_vector(frame: Frame) -> list[float]:
     """The frame as numbers, in the order of :data:`FRAME_FEATURES`."""
     kinds = [kind for _, kind in frame.exceptions]
@@ -137,8 +145,8 @@ def frame_vector(frame: Frame) -> list[float]:
     ]
 
 
-def _frame(doc: Doc, r: Rules, text: str) -> Frame:
-    rd = _Reading(doc, r, text)
+def _frame(doc: Doc, r: Rules, text: str, columns: list[list[int]] | None = None) -> Frame:
+    rd = _Reading(doc, r, text, columns)
     exceptions, provisos, conditions = _spans(rd)
     cue, scope, where, sentence = _negation(rd)
     provisos, conditions = _guaranteed(rd, provisos, conditions, cue=where)

@@ -47,15 +47,22 @@ class Analysis:
 
 
 def analyse(texts: Sequence[str]) -> list[Analysis]:
-    """The deontic frame, taxonomy topics and stance cues of each text."""
-    from analyzer.classify.deontic import analyze_many
+    """The deontic frame, taxonomy topics and stance cues of each text; each text is tokenized once, and
+    the deontic frame and the topics read the same tokens."""
+    from analyzer.classify.deontic import analyze_doc
+    from analyzer.classify.deontic_patterns import rules
     from analyzer.classify.stance_cues import matched_cues
-    from analyzer.taxonomy import topics
+    from analyzer.classify.token_patterns import columns
+    from analyzer.taxonomy.matching import topics_of
 
-    frames = analyze_many(texts)
-    return [
-        Analysis(frame, topics(text), matched_cues(text)) for frame, text in zip(frames, texts, strict=True)
-    ]
+    texts = [" ".join(text.split()) for text in texts]
+    analyses = []
+    for doc, text in zip(rules().nlp.pipe(texts), texts, strict=True):
+        cols = columns(doc)
+        analyses.append(
+            Analysis(analyze_doc(doc, text, cols), topics_of(doc, text, cols), matched_cues(text))
+        )
+    return analyses
 
 
 def frame_row(analysis: Analysis) -> list[float]:
@@ -94,9 +101,11 @@ class FeatureSpace:
         return self
 
     def transform(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sparse.csr_matrix:
+        from analyzer.classify import fast_tfidf
+
         blocks = [
             self.word.transform(texts),
-            self.char.transform(texts),
+            fast_tfidf.transform(self.char, texts),
             sparse.csr_matrix(dense_matrix(analyses)),
         ]
         if self.encoder:

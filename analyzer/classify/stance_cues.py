@@ -22,12 +22,13 @@ CUES_FILE = Path(__file__).with_name("stance_cues.yaml")
 
 @dataclass(frozen=True)
 class Cue:
-    """One stance cue: its name, the strings that let its patterns be tried, and the patterns as one
-    compiled alternation."""
+    """One stance cue: its name, the strings that let its patterns be tried (also as one compiled
+    alternation, ``trigger``), and the patterns as one compiled alternation."""
 
     name: str
     triggers: tuple[str, ...]
     pattern: re.Pattern[str]
+    trigger: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +50,9 @@ def compiled() -> tuple[Cue, ...]:
             ):
                 raise ValueError(f"{CUES_FILE}: cue {name!r} needs a list of {key} (non-empty strings)")
         alternation = "|".join(f"(?:{p})" for p in patterns)
-        out.append(Cue(name, tuple(t.lower() for t in triggers), re.compile(alternation, re.IGNORECASE)))
+        lowered = tuple(t.lower() for t in triggers)
+        trigger = re.compile("|".join(map(re.escape, lowered)))
+        out.append(Cue(name, lowered, re.compile(alternation, re.IGNORECASE), trigger))
     return tuple(out)
 
 
@@ -64,7 +67,7 @@ def matched_cues(text: str, *, gated: bool = True) -> dict[str, str]:
     lower = text.lower()
     found = {}
     for cue in compiled():
-        if gated and not any(trigger in lower for trigger in cue.triggers):
+        if gated and not cue.trigger.search(lower):
             continue
         match = cue.pattern.search(text)
         if match:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
 from analyzer.cli import options as opt
 from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier
+from analyzer.cli.progress import ProgressBar
 from analyzer.errors import InputError
 
 AUDIT_FORMATS = ("json", "csv", "html", "pdf")
@@ -90,6 +92,7 @@ def audit(
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
+    bar = ProgressBar(len(documents))
     try:
         results = audit_many(
             documents,
@@ -100,14 +103,12 @@ def audit(
             skip=already_stored,
             **options,
         )
-        for number, (path, result) in enumerate(_reachable(results), start=1):
+        for number, (path, result) in enumerate(_reachable(results, bar), start=1):
             prefix = f"[{number}/{len(documents)}] {path.name}"
             if result is None:
                 skipped += 1
-                typer.echo(
-                    f"{prefix}: already in the store for this model; skipped (--no-resume redoes it)",
-                    err=True,
-                )
+                bar.echo(f"{prefix}: already in the store for this model; skipped (--no-resume redoes it)")
+                bar.advance(skipped=True)
                 continue
             try:
                 if isinstance(result, InputError):
@@ -117,25 +118,27 @@ def audit(
                 )
             except InputError as error:
                 failures.append(str(error))
-                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                bar.echo(f"dnh: {' '.join(str(error).split())}")
+                bar.advance(failed=True)
                 continue
             for warning in result.document.warnings:
-                typer.echo(f"dnh: {path}: warning: {' '.join(warning.split())}", err=True)
+                bar.echo(f"dnh: {path}: warning: {' '.join(warning.split())}")
             if opened is not None:
                 opened.save(result)
             card = result.scorecard
             pages += result.document.page_count
             findings += card["findings"]
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
-            typer.echo(
+            bar.echo(
                 f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
                 f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: "
-                f"{', '.join(result.gaps) or 'none'}",
-                err=True,
+                f"{', '.join(result.gaps) or 'none'}"
             )
             for item in written:
-                typer.echo(str(item))
+                bar.echo(str(item), out=sys.stdout)
+            bar.advance()
     finally:
+        bar.close()
         if opened is not None:
             opened.close()
     elapsed = time.monotonic() - started
@@ -149,13 +152,14 @@ def audit(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _reachable(results):
+def _reachable(results, bar: ProgressBar):
     """The batch's results; an unreachable Dask scheduler ends the command with one line and exit 2."""
     from analyzer.batch_dask import SchedulerUnreachable
 
     try:
         yield from results
     except SchedulerUnreachable as error:
+        bar.close()
         fail(str(error))
 
 

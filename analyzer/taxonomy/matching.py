@@ -1,48 +1,49 @@
 """Find which principles a clause is about, from the taxonomy's patterns (topic only, never stance).
 
-Everything runs over one blank English pipeline (tokenizer only, no tagger or lemmatizer), so it is
-fast and has no model to download:
+Everything runs over one tokenizer-only English pipeline (:func:`blank_pipeline`, the one the deontic
+analysis uses, so a clause is tokenized once for both), with no tagger or lemmatizer to download:
 
 - :func:`phrase_matcher` — a ``PhraseMatcher`` on lower-cased tokens holding every principle's phrases
   (match ID ``"<ID>/phrase"``) and keywords (``"<ID>/keyword"``). A keyword matches whole tokens, in its
   listed form or a regular inflection (``detain`` → ``detains``, ``detained``, ``detaining``; ``penalty`` →
   ``penalties``), which stands in for the lemmatizer the runtime does not have.
-- :func:`principle_matcher` — a ``Matcher`` holding the token patterns (match ID ``"<ID>/<pattern name>"``).
-- :func:`topics` — phrases, keywords and token patterns over one clause: ``{principle ID: [evidence]}``.
+- :func:`principle_matcher` — a spaCy ``Matcher`` holding the token patterns (match ID
+  ``"<ID>/<pattern name>"``, overlapping matches of one pattern keep the longest).
+- :func:`topics` / :func:`topics_of` — phrases, keywords and token patterns over one clause:
+  ``{principle ID: [evidence]}``.
 
-spaCy's ``Matcher`` tries every pattern at every token, and each ``{IN: [...]}`` set is a Python call,
-so one matcher holding all patterns costs about a millisecond a clause. :func:`topics` therefore gives
-each token pattern its own small matcher and runs it only when the clause contains at least one word of
-every required token of the pattern (a check that cannot change the result): same matches as
-:func:`principle_matcher`, several thousand clauses a second.
+The two spaCy matchers define what matches; :func:`topics_of` finds the same matches with the engine of
+:mod:`analyzer.classify.token_patterns` (:func:`compiled_patterns`): spaCy's ``Matcher`` runs each
+``{IN: [...]}`` set as a Python call at every token, about a millisecond a clause for the taxonomy's
+patterns, where word runs on one ``PhraseMatcher`` joined across gaps cost a few hundredths of that.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analyzer.taxonomy.loader import load_taxonomy
-from analyzer.taxonomy.model import Taxonomy, TokenPattern
+from analyzer.taxonomy.model import Taxonomy
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+
+    from analyzer.classify.token_patterns import PatternSet
 
 PHRASE = "phrase"
 KEYWORD = "keyword"
 _VOWELS = frozenset("aeiou")
-_GATED_OPS = (None, "+")  # a token with no OP, or "+", must be present; "?", "*", "!", "{,n}" need not
 _CACHE: dict[tuple[str, str], Any] = {}
 
 
-@functools.cache
 def blank_pipeline() -> Language:
-    """The blank English pipeline every matcher here shares its vocabulary with."""
-    import spacy
+    """The tokenizer-only English pipeline every matcher here runs on: the deontic analysis's (blank
+    English with its special cases), so that one tokenization of a clause serves both."""
+    from analyzer.classify.deontic_patterns import rules
 
-    return spacy.blank("en")
+    return rules().nlp
 
 
 def keyword_forms(word: str) -> tuple[str, ...]:
@@ -97,64 +98,50 @@ def topics(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, list[str
     """For each principle whose patterns match ``text``, the matched evidence (lower-cased, in order).
 
     Principles come in canonical order; a clause about none of them gives ``{}``. This says what a clause
-    is about, not whether it harms or protects: that is the deontic analysis's job.
+    is about, not whether it harms or protects: that is the deontic analysis's job. Runs of white space
+    are read as one space, as the deontic analysis reads them.
     """
+    text = " ".join(text.split())
+    return topics_of(blank_pipeline().make_doc(text), text, taxonomy=taxonomy)
+
+
+def topics_of(
+    doc: Doc, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
+) -> dict[str, list[str]]:
+    """:func:`topics` of ``text`` already tokenized by :func:`blank_pipeline` as ``doc`` (``cols``: its
+    :func:`analyzer.classify.token_patterns.columns`, if the caller has them)."""
+    from analyzer.classify.token_patterns import columns, longest, match_all
+
     taxonomy = taxonomy or load_taxonomy()
-    nlp = blank_pipeline()
-    from spacy.attrs import LOWER
-
-    doc = nlp.make_doc(text)
-    matches = list(phrase_matcher(taxonomy)(doc))
-    words = set(doc.to_array(LOWER).tolist())  # string ids of the lower-cased words, without a Python loop
-    for gated in _gated_patterns(taxonomy):
-        if all(not required.isdisjoint(words) for required in gated.required):
-            matches += gated.matcher(doc)
-    strings = nlp.vocab.strings
-    found: dict[str, dict[str, None]] = {}
-    for match_id, start, end in sorted(matches, key=lambda match: (match[1], -match[2])):
-        principle_id = strings[match_id].split("/", 1)[0]
-        found.setdefault(principle_id, {})[doc[start:end].text.lower()] = None
-    return {pid: list(found[pid]) for pid in taxonomy.ids if pid in found}
+    cols = cols if cols is not None else columns(doc)
+    spans = []
+    for key, found in match_all(doc, compiled_patterns(taxonomy), cols).items():
+        principle_id, kind = key.split("/", 1)
+        for s, e in found if kind in (PHRASE, KEYWORD) else longest(list(found)):
+            spans.append((s, e, principle_id))
+    start, length = cols[4], cols[5]
+    evidence: dict[str, dict[str, None]] = {}
+    for s, e, principle_id in sorted(spans, key=lambda span: (span[0], -span[1])):
+        evidence.setdefault(principle_id, {})[text[start[s] : start[e - 1] + length[e - 1]].lower()] = None
+    return {pid: list(evidence[pid]) for pid in taxonomy.ids if pid in evidence}
 
 
-@dataclass(frozen=True)
-class _GatedPattern:
-    """One token pattern with its own matcher, and the word sets a clause must touch for it to match."""
-
-    required: tuple[frozenset[int], ...]  # string ids (``vocab.strings``) of the words
-    matcher: Matcher
-
-
-def _gated_patterns(taxonomy: Taxonomy) -> tuple[_GatedPattern, ...]:
-    key = ("gated", taxonomy.content_hash)
+def compiled_patterns(taxonomy: Taxonomy) -> PatternSet:
+    """Every principle's phrases, keyword forms and token patterns, compiled for :func:`topics_of`
+    (keys ``"<ID>/phrase"``, ``"<ID>/keyword"``, ``"<ID>/<pattern name>"``), once per taxonomy."""
+    key = ("compiled", taxonomy.content_hash)
     if key not in _CACHE:
-        from spacy.matcher import Matcher
-        from spacy.strings import get_string_id
+        from analyzer.classify.token_patterns import PatternCompiler, checked
 
-        gated = []
+        compiler = PatternCompiler(blank_pipeline(), what="taxonomy patterns")
         for principle in taxonomy.principles:
+            forms = dict.fromkeys(
+                form for word in principle.patterns.keywords for form in keyword_forms(word)
+            )
+            compiler.add(f"{principle.id}/{PHRASE}", list(principle.patterns.phrases), [])
+            compiler.add(f"{principle.id}/{KEYWORD}", list(forms), [])
             for token_pattern in principle.patterns.token_patterns:
-                matcher = Matcher(blank_pipeline().vocab)
-                matcher.add(f"{principle.id}/{token_pattern.name}", [token_pattern.pattern], greedy="LONGEST")
-                required = tuple(
-                    frozenset(get_string_id(word) for word in words)
-                    for words in _required_words(token_pattern)
-                )
-                gated.append(_GatedPattern(required=required, matcher=matcher))
-        _CACHE[key] = tuple(gated)
+                name = f"{principle.id}/{token_pattern.name}"
+                compiler.add(name, [], [checked("taxonomy patterns", name, token_pattern.pattern)])
+        _CACHE[key] = compiler.build()
     return _CACHE[key]
-
-
-def _required_words(token_pattern: TokenPattern) -> tuple[frozenset[str], ...]:
-    """For each non-optional token that names its words, the lower-cased words it accepts."""
-    required = []
-    for token in token_pattern.pattern:
-        if token.get("OP") not in _GATED_OPS:
-            continue
-        for attr in ("LOWER", "TEXT"):
-            value = token.get(attr)
-            if isinstance(value, str):
-                required.append(frozenset({value.lower()}))
-            elif isinstance(value, dict) and "IN" in value:
-                required.append(frozenset(str(word).lower() for word in value["IN"]))
-    return tuple(required)

@@ -1,0 +1,99 @@
+"""A one-line progress bar for batch commands, kept under the per-document status lines.
+
+On a terminal, :class:`ProgressBar` draws ``[#######.......]  12/40 documents  30%  1 failed  ETA 1m05s``
+on the last line of stderr, and every status line is printed above it (the bar is cleared, the line
+written, the bar redrawn). When stderr is not a terminal (a log file, a pipe, CI) it draws nothing and
+status lines go out as they are, so logs stay one line per document.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressBar:
+    """Progress over ``total`` items; ``enabled`` defaults to whether ``stream`` is a terminal."""
+
+    def __init__(
+        self, total: int, *, unit: str = "documents", stream: TextIO | None = None, enabled: bool | None = None
+    ) -> None:
+        self.total, self.unit = total, unit
+        self.stream = stream or sys.stderr
+        self.enabled = _is_terminal(self.stream) if enabled is None else enabled
+        self.done = self.failed = self.skipped = 0
+        self.started = time.monotonic()
+        self._drawn = False
+        self._draw()
+
+    def echo(self, line: str, *, out: TextIO | None = None) -> None:
+        """Print a line above the bar, on the bar's stream or on ``out`` (stdout for results)."""
+        self._clear()
+        target = out or self.stream
+        target.write(line + "\n")
+        target.flush()
+        self._draw()
+
+    def advance(self, *, failed: bool = False, skipped: bool = False) -> None:
+        """One more item finished (audited, failed or skipped)."""
+        self.done += 1
+        self.failed += failed
+        self.skipped += skipped
+        self._clear()
+        self._draw()
+
+    def close(self) -> None:
+        """Remove the bar (before the summary line)."""
+        self._clear()
+
+    def line(self, width: int = 80) -> str:
+        """The bar as text, fitted to ``width`` columns."""
+        share = self.done / self.total if self.total else 1.0
+        parts = [f"{self.done}/{self.total} {self.unit}", f"{share:4.0%}"]
+        if self.failed:
+            parts.append(f"{self.failed} failed")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        worked = self.done - self.skipped
+        if worked > 0 and self.done < self.total:
+            per_item = (time.monotonic() - self.started) / worked
+            parts.append(f"ETA {_duration(per_item * (self.total - self.done))}")
+        text = "  ".join(parts)
+        room = max(width - len(text) - 4, 0)
+        if room < 10:
+            return text[:width]
+        filled = round(room * share)
+        return f"[{'#' * filled}{'.' * (room - filled)}]  {text}"
+
+    def _draw(self) -> None:
+        if self.enabled and self.done < self.total:
+            width = shutil.get_terminal_size((80, 24)).columns - 1
+            self.stream.write(self.line(width))
+            self.stream.flush()
+            self._drawn = True
+
+    def _clear(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._drawn = False
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"

@@ -1,0 +1,79 @@
+"""The numpy char n-gram TF-IDF gives exactly scikit-learn's matrix, or hands over to scikit-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from analyzer.classify import fast_tfidf
+from analyzer.classify.features import char_vectorizer
+from analyzer.corpus.dataset import load_clauses
+
+ODD = [
+    "",
+    "   ",
+    "a",
+    "I",
+    "Victims\tshall\nnot  be detained.",
+    "ผู้เสียหายจะไม่ถูกกักตัว ภาษาไทย",
+    "Nạn nhân không bị giam giữ; Tiếng Việt có dấu",
+    "control \x00 and \x01 and \x1b[31m characters",
+    "😀 emoji, 𝔘nicode and ＦＵＬＬＷＩＤＴＨ letters",
+    "supercalifragilisticexpialidocious-and-hyphenated-words" * 3,
+    "ÀÉÎÕÜ upper-case accented",
+]
+
+
+def _same(vectorizer: TfidfVectorizer, texts: list[str]) -> None:
+    expected = vectorizer.transform(texts).toarray()
+    got = fast_tfidf.transform(vectorizer, texts)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.toarray(), expected)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return [r["text"] for r in load_clauses()]
+
+
+@pytest.fixture(scope="module")
+def fitted(texts) -> TfidfVectorizer:
+    return char_vectorizer().fit(texts)
+
+
+def test_the_model_settings_are_reproduced_exactly(fitted, texts):
+    assert fast_tfidf.supported(fitted)
+    assert fast_tfidf._char_table(fitted) is not None
+    for start in range(0, len(texts), 700):  # batches, as the classifier sends them
+        _same(fitted, texts[start : start + 700])
+    _same(fitted, ODD)
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (2, 4), (3, 6), (4, 6)])
+def test_other_ngram_ranges(texts, ngram_range):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=False, norm=None)
+    vectorizer.fit(texts[:300] + ODD)
+    # from 4 letters up, sklearn counts a short word whole: left to sklearn
+    assert fast_tfidf.supported(vectorizer) == (ngram_range[0] <= 3)
+    _same(vectorizer, texts[300:600] + ODD)
+
+
+def test_an_empty_batch(fitted):
+    assert fast_tfidf.transform(fitted, []).shape == (0, len(fitted.vocabulary_))
+
+
+def test_other_settings_are_left_to_scikit_learn(texts):
+    words = TfidfVectorizer().fit(texts[:200])
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(texts[:200])
+    for vectorizer in (words, chars):
+        assert not fast_tfidf.supported(vectorizer)
+        _same(vectorizer, texts[200:260])
+
+
+def test_an_alphabet_too_large_to_pack_is_left_to_scikit_learn():
+    letters = "".join(chr(0x4E00 + i) for i in range(5000))  # 5,000 distinct CJK characters
+    words = [letters[i : i + 4] for i in range(0, len(letters), 4)]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit([" ".join(words)])
+    assert fast_tfidf._char_table(vectorizer) is None
+    _same(vectorizer, [" ".join(words[:50]), "plain text"])
