@@ -18,7 +18,12 @@ class ProgressBar:
     """Progress over ``total`` items; ``enabled`` defaults to whether ``stream`` is a terminal."""
 
     def __init__(
-        self, total: int, *, unit: str = "documents", stream: TextIO | None = None, enabled: bool | None = None
+        self,
+        total: int,
+        *,
+        unit: str = "documents",
+        stream: TextIO | None = None,
+        enabled: bool | None = None,
     ) -> None:
         self.total, self.unit = total, unit
         self.stream = stream or sys.stderr
