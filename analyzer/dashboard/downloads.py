@@ -53,14 +53,19 @@ def original_pdf(result: AuditResult) -> tuple[Path | None, str]:
     return path, ""
 
 
-def highlighted_pdf(result: AuditResult, *, taxonomy: Taxonomy) -> tuple[bytes | None, str]:
-    """The original PDF with its findings as highlight annotations, or ``None`` and the reason."""
+def highlighted_pdf(
+    result: AuditResult, *, taxonomy: Taxonomy, password: str | None = None
+) -> tuple[bytes | None, str]:
+    """The original PDF with its findings as highlight annotations, or ``None`` and the reason;
+    ``password`` opens an encrypted original."""
     source, reason = original_pdf(result)
     if source is None:
         return None, reason
     with tempfile.TemporaryDirectory(prefix="dnh-pdf-") as folder:
         try:
-            out = highlight_pdf(result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy)
+            out = highlight_pdf(
+                result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy, password=password
+            )
         except InputError as error:
             return None, error.reason
         return out.read_bytes(), ""

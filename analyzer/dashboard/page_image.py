@@ -56,6 +56,10 @@ def render_page(
     try:
         pdf = pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise InputError(
+                path, "the PDF is encrypted: upload it again with its password to see its pages"
+            ) from error
         raise InputError(path, f"cannot render the PDF ({error})") from error
     try:
         if not 1 <= page <= len(pdf):

@@ -97,3 +97,30 @@ def report_files(row: pd.Series) -> dict:
     """The report files of one row of :func:`documents`, built once per audit rather than on every rerun:
     ``html``, ``csv`` and ``json`` bytes, and ``pdf`` as (bytes or ``None``, the reason it is missing)."""
     return _report_files(row["doc_id"], row["model_version"], str(row["audited_at"]))
+
+
+def remember_password(doc_id: str, password: str) -> None:
+    """Keep an encrypted upload's password for this browser session (never in the store or a shared
+    cache), so that its page view and highlighted PDF can open the original."""
+    st.session_state.setdefault("passwords", {})[doc_id] = password
+
+
+def password(doc_id: str) -> str | None:
+    """The password given for ``doc_id`` in this session, if any."""
+    return st.session_state.get("passwords", {}).get(doc_id)
+
+
+def highlighted_pdf(row: pd.Series) -> tuple[bytes | None, str]:
+    """The highlighted PDF of one row of :func:`documents`: from the shared cache, or, for an encrypted
+    original whose password was given in this session, built with it and kept in this session only."""
+    data, reason = report_files(row)["pdf"]
+    secret = password(row["doc_id"])
+    if data is not None or not secret:
+        return data, reason
+    from analyzer.dashboard import downloads
+
+    key = (row["doc_id"], row["model_version"], str(row["audited_at"]))
+    built = st.session_state.setdefault("highlighted", {})
+    if key not in built:
+        built[key] = downloads.highlighted_pdf(result(row), taxonomy=taxonomy(), password=secret)
+    return built[key]

@@ -203,3 +203,31 @@ def test_the_review_scope_chosen_from_a_document_survives_reruns(dashboard_env):
     app.selectbox(key="doc_id-picker").set_value(doc_id_of(dashboard_env, "TH")).run()
     assert not app.exception
     assert app.radio(key="review-scope").value == "All findings of a document"
+
+
+def test_an_encrypted_upload_shows_its_pages_and_highlights_in_the_session(dashboard_env, tmp_path):
+    """The password given with an encrypted upload opens the original again for the page view and the
+    highlighted PDF, in this session only: it is not stored."""
+    import pdfgen
+
+    encrypted = pdfgen.make_bad_inputs(tmp_path)["encrypted"]
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    app.text_input(key="password").set_value(pdfgen.PASSWORD)
+    app.get("file_uploader")[0].set_value((encrypted.name, encrypted.read_bytes(), "application/pdf")).run()
+    assert not app.error, [e.value for e in app.error]
+    app.button(key="analyse").click().run()
+    app.button(key="see-results").click().run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "Document"
+    assert not app.error, [e.value for e in app.error]  # the page rendered with the session's password
+    assert app.get("imgs") or app.get("image"), "the page image is shown"
+    assert "Highlighted PDF" in [button.label for button in app.get("download_button")]
+    with Store(dashboard_env) as store:
+        stored = load_documents(store)
+    assert pdfgen.PASSWORD not in stored.to_string()
+
+    # another session (a new AppTest) has no password: the page view says why instead of failing
+    other = screen("document").run()
+    other.selectbox(key="doc_id-picker").set_value(app.session_state["doc_id"]).run()
+    assert not other.exception, other.exception
+    assert other.error and "upload it again with its password" in unescaped(other.error[0].value)

@@ -72,7 +72,7 @@ def _labels(upload, inspected: Inspected, number: int) -> tuple[str, str]:
     return country, doc_type
 
 
-def _audit(batch: list[tuple[object, Inspected, str, str]]) -> None:
+def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> None:
     bar = st.progress(0.0, text="Starting…")
     classifier = resources.classifier()
     last = None
@@ -98,6 +98,8 @@ def _audit(batch: list[tuple[object, Inspected, str, str]]) -> None:
                 f"{card['protective']} protective provisions, {card['needs_review']} to review; {score}."
             )
             last = result.document.doc_id
+            if password:  # for the page view and the highlighted PDF, in this browser session only
+                resources.remember_password(last, password)
     bar.progress(1.0, text=f"Done: {len(batch)} document(s) audited and saved in the store.")
     st.session_state["doc_id"] = last
     st.session_state["analysed"] = last
@@ -139,7 +141,7 @@ def show() -> None:
         contents.add(inspected.document.doc_id)
         batch.append((upload, inspected, *_labels(upload, inspected, number)))
     if batch and st.button(f"Analyse {len(batch)} document(s)", type="primary", key="analyse"):
-        _audit(batch)
+        _audit(batch, password)
     if st.session_state.get("analysed") and st.button("See the results", type="primary", key="see-results"):
         go_to("document", doc_id=st.session_state["analysed"])
     _stored()

@@ -98,7 +98,12 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
     page = st.number_input("Page", min_value=1, max_value=pages, step=1, key=page_key)
     try:
         image = render_page(
-            source, int(page), page_highlights(result, int(page)), selected=selected, scale=2.0
+            source,
+            int(page),
+            page_highlights(result, int(page)),
+            selected=selected,
+            scale=2.0,
+            password=resources.password(result.document.doc_id),
         )
     except InputError as error:
         st.error(plain(f"{source.name}: {error.reason}"))
@@ -118,7 +123,7 @@ def _downloads(result: AuditResult, row) -> None:
     columns[1].download_button("Findings (CSV)", files["csv"], f"{stem}.csv", "text/csv")
     columns[2].download_button("Audit (JSON)", files["json"], f"{stem}.json", "application/json")
     if result.document.format == "pdf":
-        data, reason = files["pdf"]
+        data, reason = resources.highlighted_pdf(row)
         if data is None:
             columns[3].caption(plain(f"No highlighted PDF: {reason}"))
         else:
