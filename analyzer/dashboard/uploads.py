@@ -9,13 +9,14 @@ original is what page images and the highlighted PDF are made from later.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.errors import InputError
 from analyzer.ingest import DEFAULT_TIMEOUT, READERS, read_document
 from analyzer.ingest.metadata import guess_country, guess_doc_type
+from analyzer.ingest.ocr import language_for_country
 from analyzer.pipeline import StageCallback, audit_parsed
 from analyzer.report.export import safe_stem
 from analyzer.store import Store
@@ -65,6 +66,24 @@ def inspect_upload(path: Path, *, password: str | None = None, timeout: float = 
     )
 
 
+def for_country(
+    inspected: Inspected,
+    country: str | None,
+    *,
+    password: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Inspected:
+    """The upload as read for ``country``: read again with the country's OCR language when pages were
+    OCR'd in another one (the first read, before the user chose the country, had only the text pages'
+    language or Tesseract's script detection to go by); otherwise unchanged."""
+    language = language_for_country(country)
+    document = inspected.document
+    if not language or language == document.language or not any(page.ocr for page in document.pages):
+        return inspected
+    again = read_document(inspected.path, password=password, timeout=timeout, ocr_lang=language)
+    return replace(inspected, document=again)
+
+
 def audit_upload(
     inspected: Inspected,
     *,
@@ -73,12 +92,18 @@ def audit_upload(
     classifier: Classifier,
     store: Store | None = None,
     on_stage: StageCallback | None = None,
+    password: str | None = None,
 ) -> AuditResult:
-    """Audit the inspected document as the user labelled it, and save it in ``store`` when given."""
+    """Audit the inspected document as the user labelled it, and save it in ``store`` when given. A
+    scanned document is read again in the chosen country's language first if it was OCR'd in another."""
     options = {"on_stage": on_stage} if on_stage else {}
+    country = (country or "").strip().upper() or None
+    if on_stage:
+        on_stage("read", 0.0)
+    inspected = for_country(inspected, country, password=password)
     result = audit_parsed(
         inspected.document,
-        country=(country or "").strip().upper() or None,
+        country=country,
         doc_type=(doc_type or "").strip() or None,
         classifier=classifier,
         **options,

@@ -162,3 +162,29 @@ def test_clause_cards_show_the_ocr_confidence_of_scanned_pages(my_result):
     html = clause_cards_html([first, later], {}, load_taxonomy(), document=document)
     cards = html.split('<div class="dnh-clause')[1:]
     assert "OCR 87%" in cards[0] and "OCR" not in cards[1]
+
+
+@pytest.mark.skipif(__import__("shutil").which("tesseract") is None, reason="Tesseract is not installed")
+def test_a_scanned_upload_is_read_again_in_the_chosen_countrys_language(tmp_path, monkeypatch):
+    """The upload is first read before the user picks the country; its OCR'd pages are read again in
+    the chosen country's language when that differs, and not for a country of the same language."""
+    import hostilegen
+
+    from analyzer.dashboard import uploads
+
+    mixed = hostilegen.mixed_copy(
+        hostilegen.policy_pdf(tmp_path / "sop.pdf"), tmp_path / "sop-mixed.pdf", scanned={2}
+    )
+    inspected = inspect_upload(mixed)
+    assert inspected.document.language == "en" and inspected.document.pages[1].ocr
+    born_digital = inspect_upload(hostilegen.policy_pdf(tmp_path / "digital.pdf"))
+    calls = []
+    real = uploads.read_document
+    monkeypatch.setattr(uploads, "read_document", lambda *a, **k: calls.append(k) or real(*a, **k))
+    assert uploads.for_country(inspected, "PH") is inspected  # English again: nothing to redo
+    assert uploads.for_country(inspected, None) is inspected
+    again = uploads.for_country(inspected, "VN")
+    assert [call.get("ocr_lang") for call in calls] == ["vi"]
+    assert again.document.pages[1].ocr and again.document.doc_id == inspected.document.doc_id
+    assert uploads.for_country(born_digital, "TH") is born_digital  # no OCR'd page: nothing to redo
+    assert len(calls) == 1

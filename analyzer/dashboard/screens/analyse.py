@@ -90,6 +90,7 @@ def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> No
                 classifier=classifier,
                 store=store,
                 on_stage=on_stage,
+                password=password or None,
             )
             card = result.scorecard
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
