@@ -23,6 +23,8 @@ FILL_ALPHA = 90
 OUTLINE_WIDTH = 3
 SELECTED_OUTLINE = (20, 60, 200, 255)
 MAX_PIXELS = 40_000_000  # a hostile page size must not make the server allocate gigabytes
+RENDER_TIMEOUT = 30.0  # seconds to render one page (a normal page takes well under one)
+RENDER_MEMORY_MB = 1024  # memory the rendering process may take beyond what it inherits
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,32 @@ def render_page(
     selected: str | None = None,
     scale: float = 1.5,
     password: str | None = None,
+    timeout: float | None = RENDER_TIMEOUT,
 ) -> PageImage:
     """Page ``page`` (from 1) of the PDF with ``found`` drawn on it; ``selected`` is a clause id to outline.
 
-    ``scale`` is lowered where needed to keep the image under :data:`MAX_PIXELS`.
+    ``scale`` is lowered where needed to keep the image under :data:`MAX_PIXELS`. The page is rendered in
+    a child process stopped after ``timeout`` seconds and capped at :data:`RENDER_MEMORY_MB` (a page
+    built to be slow or huge must not hold up or exhaust the server); ``None`` renders in this process.
     """
-    path = Path(pdf_path)
+    options = {"page": page, "found": found, "selected": selected, "scale": scale, "password": password}
+    if timeout is None:
+        return _render(Path(pdf_path), **options)
+    from analyzer.ingest.isolate import run_with_time_limit
+
+    return run_with_time_limit(
+        _render,
+        Path(pdf_path),
+        timeout=timeout,
+        memory_mb=RENDER_MEMORY_MB,
+        activity=f"rendering page {page}",
+        **options,
+    )
+
+
+def _render(
+    path: Path, *, page: int, found: list[Highlight], selected: str | None, scale: float, password: str | None
+) -> PageImage:
     try:
         pdf = pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as error:

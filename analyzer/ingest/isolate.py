@@ -82,9 +82,11 @@ def run_with_time_limit(
     *,
     timeout: float,
     memory_mb: int | None = None,
+    activity: str = "parsing",
     **kwargs: Any,
 ) -> Any:
-    """Return ``func(path, **kwargs)`` computed in a child process, or raise ``InputError``."""
+    """Return ``func(path, **kwargs)`` computed in a child process, or raise ``InputError``; ``activity``
+    names the work in the time-limit message."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, func, path, memory_mb, kwargs), daemon=True)
@@ -92,7 +94,8 @@ def run_with_time_limit(
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise InputError(path, f"parsing took longer than {timeout:g} s and was stopped (--timeout)")
+            hint = " (--timeout)" if activity == "parsing" else ""
+            raise InputError(path, f"{activity} took longer than {timeout:g} s and was stopped{hint}")
         try:
             status, payload = receiver.recv()
         except EOFError:

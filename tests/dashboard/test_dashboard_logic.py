@@ -128,6 +128,15 @@ def test_a_page_outside_the_document_is_refused(my_result):
         render_page(result.document.path, 99, [])
 
 
+def test_rendering_runs_apart_under_a_time_limit(my_result):
+    """A page that takes too long to render is stopped with one line; in or out of process, same image."""
+    path = my_result.document.path
+    with pytest.raises(InputError, match=r"rendering page 1 took longer than 0\.001 s and was stopped$"):
+        render_page(path, 1, [], timeout=0.001)
+    apart, here = render_page(path, 1, []), render_page(path, 1, [], timeout=None)
+    assert apart.image.size == here.image.size and apart.image.tobytes() == here.image.tobytes()
+
+
 def test_a_rotated_page_is_shown_without_boxes(tmp_path, my_result):
     result = my_result
     import pikepdf
