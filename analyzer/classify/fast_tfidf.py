@@ -52,7 +52,7 @@ def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_m
     """The TF-IDF matrix of ``texts``, as ``vectorizer.transform(texts)`` gives it."""
     if not supported(vectorizer):
         return sparse.csr_matrix(vectorizer.transform(texts))
-    if not texts:
+    if len(texts) == 0:
         return sparse.csr_matrix((0, len(vectorizer.vocabulary_)), dtype=vectorizer.dtype)
     table = _char_table(vectorizer)
     if table is None:  # an alphabet too large to pack n-grams into one integer
@@ -90,7 +90,7 @@ def _char_table(vectorizer: TfidfVectorizer) -> _CharTable | None:
     alphabet = sorted({c for term in terms for c in term})
     bits = _BITS // high
     table = None
-    if len(alphabet) < 2**bits - 1 and all(ord(c) < _UNICODE for c in alphabet):
+    if len(alphabet) < min(2**bits - 1, 2**16 - 1):  # letter numbers fit the key and a uint16
         letters = np.zeros(_UNICODE, dtype=np.uint16)
         letters[[ord(c) for c in alphabet]] = np.arange(1, len(alphabet) + 1)
         keys = np.zeros(len(terms), dtype=np.int64)
@@ -111,7 +111,7 @@ def _char_counts(table: _CharTable, texts: list[str]) -> sparse.csr_matrix:
     # and after each text, so that no window spans two words.
     pieces = [table.separator.join(f" {word} " for word in text.split()) for text in texts]
     joined = table.separator.join(pieces) + table.separator
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     letters = table.letters[codes].astype(np.int64)  # separators and unknown letters are 0
     doc = np.repeat(np.arange(len(texts)), [len(piece) + 1 for piece in pieces])
     zeros = np.concatenate([[0], np.cumsum(letters == 0)])

@@ -32,7 +32,8 @@ from analyzer.types import PRINCIPLE_IDS
 LABELS: tuple[str, ...] = ("NONE", "HARMFUL", "PROTECTIVE", "NEUTRAL")
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
-# Types a model file may contain: scikit-learn estimators and the numpy/scipy containers they hold.
+# Types a model file may contain beyond skops' own trusted set: classes (never functions, which a
+# FunctionTransformer or a Pipeline step could call) of scikit-learn, numpy, scipy.sparse or builtins.
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.sparse.", "builtins.")
 
 
@@ -223,7 +224,7 @@ class ClauseModel:
         if check_taxonomy:
             _check_taxonomy(folder, meta)
         untrusted = sio.get_untrusted_types(file=path)
-        refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+        refused = [t for t in untrusted if not _trusted_type(t)]
         if refused:
             raise ModelError(
                 f"{folder}: refusing to load unexpected types from the model file: {', '.join(refused)}"
@@ -255,3 +256,18 @@ def _check_taxonomy(folder: Path, meta: dict) -> None:
             f"{folder}: trained on taxonomy {trained.get('version')} ({str(trained.get('hash'))[:12]}), "
             f"but this version ships {taxonomy.version} ({taxonomy.content_hash[:12]}); retrain with `dnh train`"
         )
+
+
+def _trusted_type(name: str) -> bool:
+    """Whether ``name`` (``module.Name`` as skops lists it) is a class under :data:`TRUSTED_PREFIXES`;
+    a function (``builtins.eval``, ``numpy.exp`` …) is refused, whatever its module."""
+    import importlib
+
+    if not name.startswith(TRUSTED_PREFIXES):
+        return False
+    module, _, attribute = name.rpartition(".")
+    try:
+        found = getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError, ValueError):
+        return False
+    return isinstance(found, type)

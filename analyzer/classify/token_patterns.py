@@ -20,15 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, LOWER, ORTH
+from spacy.attrs import IDX, IS_DIGIT, IS_PUNCT, LENGTH, LIKE_NUM, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-PATTERN_ATTRS = frozenset({"LOWER", "TEXT", "OP", "IS_PUNCT", "LIKE_NUM"})
-COLUMNS = (LOWER, ORTH, IS_PUNCT, LIKE_NUM, IDX, LENGTH)  # what gaps test, then character offsets
-_ATTRS = {"LOWER": 0, "TEXT": 1, "IS_PUNCT": 2, "LIKE_NUM": 3}  # positions in COLUMNS
+PATTERN_ATTRS = frozenset({"LOWER", "TEXT", "OP", "IS_PUNCT", "LIKE_NUM", "IS_DIGIT"})
+# what gaps test, the character offsets (positions 4 and 5), then IS_DIGIT
+COLUMNS = (LOWER, ORTH, IS_PUNCT, LIKE_NUM, IDX, LENGTH, IS_DIGIT)
+_ATTRS = {"LOWER": 0, "TEXT": 1, "IS_PUNCT": 2, "LIKE_NUM": 3, "IS_DIGIT": 6}  # positions in COLUMNS
 _REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
 _OPEN = 10**6
 
@@ -134,8 +135,12 @@ def checked(what: str, key: str, pattern: Any) -> list[dict[str, Any]]:
                 raise ValueError(f"{what}: {key!r}: a word is not a string (quote no/yes/on): {token!r}")
             if attr == "LOWER":
                 token[attr] = {"IN": [w.lower() for w in words]} if isinstance(value, dict) else value.lower()
-        if any(not isinstance(token[flag], bool) for flag in {"IS_PUNCT", "LIKE_NUM"} & set(token)):
-            raise ValueError(f"{what}: {key!r}: IS_PUNCT and LIKE_NUM take true or false: {token!r}")
+        if any(
+            not isinstance(token[flag], bool) for flag in {"IS_PUNCT", "LIKE_NUM", "IS_DIGIT"} & set(token)
+        ):
+            raise ValueError(
+                f"{what}: {key!r}: IS_PUNCT, LIKE_NUM and IS_DIGIT take true or false: {token!r}"
+            )
         out.append(token)
     return out
 

@@ -8,6 +8,7 @@ status lines go out as they are, so logs stay one line per document.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -74,7 +75,7 @@ class ProgressBar:
 
     def _draw(self) -> None:
         if self.enabled and self.done < self.total:
-            width = shutil.get_terminal_size((80, 24)).columns - 1
+            width = _columns(self.stream) - 1
             self.stream.write(self.line(width))
             self.stream.flush()
             self._drawn = True
@@ -84,6 +85,14 @@ class ProgressBar:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
             self._drawn = False
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` writes to (not stdout's, which may be a file)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return shutil.get_terminal_size((80, 24)).columns
 
 
 def _is_terminal(stream: TextIO) -> bool:

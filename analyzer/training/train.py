@@ -92,8 +92,10 @@ def cross_validation(
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[np.ndarray, Pipeline]:
     """Out-of-fold final probabilities, and the combiner fitted on all out-of-fold head outputs (the one
-    to ship). Each fold's probabilities come from a combiner fitted on the other folds' head outputs,
-    so no clause is scored by a combiner or a head that saw it."""
+    to ship). Each fold's probabilities come from heads that did not see it and a combiner fitted on the
+    other folds' out-of-fold head outputs. Those outputs came from heads whose training included this
+    fold, a second-order leak that makes the cross-validated calibration slightly optimistic; the dev
+    split and the sample documents have none."""
     splits = _folds(len(texts), groups, folds=folds, seed=seed)
     heads, harm = cross_validated(
         texts, findings, analyses, splits, seed=seed, encoder=encoder, progress=progress

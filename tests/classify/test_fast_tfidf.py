@@ -22,6 +22,7 @@ ODD = [
     "😀 emoji, 𝔘nicode and ＦＵＬＬＷＩＤＴＨ letters",
     "supercalifragilisticexpialidocious-and-hyphenated-words" * 3,
     "ÀÉÎÕÜ upper-case accented",
+    "a lone \ud800 surrogate from a JSON escape",
 ]
 
 
@@ -59,8 +60,9 @@ def test_other_ngram_ranges(texts, ngram_range):
     _same(vectorizer, texts[300:600] + ODD)
 
 
-def test_an_empty_batch(fitted):
+def test_an_empty_batch_and_an_array_of_texts(fitted, texts):
     assert fast_tfidf.transform(fitted, []).shape == (0, len(fitted.vocabulary_))
+    _same(fitted, np.array(texts[:20]))
 
 
 def test_other_settings_are_left_to_scikit_learn(texts):

@@ -220,6 +220,24 @@ def test_loading_refuses_unexpected_types(tmp_path):
         ClauseModel.load(folder)
 
 
+@pytest.mark.parametrize("function", ["print", "eval"])
+def test_loading_refuses_a_function_a_pipeline_step_would_call(tmp_path, function):
+    """A FunctionTransformer in a Pipeline (the combiner is one) would call its function on every
+    classification: a builtin or numpy function is refused although its module is trusted."""
+    import builtins
+
+    import skops.io as sio
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    folder = tmp_path / "m"
+    shutil.copytree(default_model_dir(), folder)
+    step = FunctionTransformer(func=getattr(builtins, function))
+    sio.dump({"word": None, "char": None, "combiner": make_pipeline(step)}, folder / model_module.MODEL_FILE)
+    with pytest.raises(ModelError, match=f"refusing to load unexpected types.*builtins.{function}"):
+        ClauseModel.load(folder)
+
+
 def test_loading_a_folder_without_a_model_says_how_to_get_one(tmp_path):
     with pytest.raises(ModelError, match="dnh train"):
         ClauseModel.load(tmp_path)

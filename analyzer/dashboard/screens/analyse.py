@@ -75,7 +75,7 @@ def _labels(upload, inspected: Inspected, number: int) -> tuple[str, str]:
 def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> None:
     bar = st.progress(0.0, text="Starting…")
     classifier = resources.classifier()
-    last = None
+    last, audited = None, 0
     with resources.store() as store:
         for position, (upload, inspected, country, doc_type) in enumerate(batch):
             name = plain(upload.name)
@@ -83,25 +83,30 @@ def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> No
             def on_stage(stage: str, done: float, position=position, name=name) -> None:
                 bar.progress((position + done) / len(batch), text=f"{name}: {stage}…")
 
-            result = audit_upload(
-                inspected,
-                country=country,
-                doc_type=doc_type,
-                classifier=classifier,
-                store=store,
-                on_stage=on_stage,
-                password=password or None,
-            )
+            try:
+                result = audit_upload(
+                    inspected,
+                    country=country,
+                    doc_type=doc_type,
+                    classifier=classifier,
+                    store=store,
+                    on_stage=on_stage,
+                    password=password or None,
+                )
+            except InputError as error:  # a scanned file read again for the chosen country
+                st.error(plain(f"{upload.name}: {' '.join(error.reason.split())}"))
+                continue
             card = result.scorecard
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
             st.success(
                 f"{plain(upload.name)}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
                 f"{card['protective']} protective provisions, {card['needs_review']} to review; {score}."
             )
-            last = result.document.doc_id
+            last, audited = result.document.doc_id, audited + 1
             if password:  # for the page view and the highlighted PDF, in this browser session only
                 resources.remember_password(last, password)
-    bar.progress(1.0, text=f"Done: {len(batch)} document(s) audited and saved in the store.")
+    failed = f"; {len(batch) - audited} could not be read" if audited < len(batch) else ""
+    bar.progress(1.0, text=f"Done: {audited} document(s) audited and saved in the store{failed}.")
     st.session_state["doc_id"] = last
     st.session_state["analysed"] = last
 
