@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from analyzer.types import PRINCIPLE_IDS
 
 DENSE_WEIGHT = 1.0
+MAX_RULE_CHARS = 20_000  # characters of a clause the rule side reads (the corpus's longest: 693)
 
 
 def word_vectorizer() -> TfidfVectorizer:
@@ -48,14 +49,17 @@ class Analysis:
 
 def analyse(texts: Sequence[str]) -> list[Analysis]:
     """The deontic frame, taxonomy topics and stance cues of each text; each text is tokenized once, and
-    the deontic frame and the topics read the same tokens."""
+    the deontic frame and the topics read the same tokens. Only the first :data:`MAX_RULE_CHARS`
+    characters of a text are read here (the n-gram features read it all): the span reading grows faster
+    than linearly with the number of markers, and a clause that long is a document nobody segmented
+    (a one-line TXT file), not a provision."""
     from analyzer.classify.deontic import analyze_doc
     from analyzer.classify.deontic_patterns import rules
     from analyzer.classify.stance_cues import matched_cues
     from analyzer.classify.token_patterns import columns
     from analyzer.taxonomy.matching import topics_of
 
-    texts = [" ".join(text.split()) for text in texts]
+    texts = [_bounded(" ".join(text.split())) for text in texts]
     analyses = []
     for doc, text in zip(rules().nlp.pipe(texts), texts, strict=True):
         cols = columns(doc)
@@ -63,6 +67,11 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
             Analysis(analyze_doc(doc, text, cols), topics_of(doc, text, cols), matched_cues(text))
         )
     return analyses
+
+
+def _bounded(text: str) -> str:
+    """``text`` cut to :data:`MAX_RULE_CHARS` at the last space before the limit."""
+    return text if len(text) <= MAX_RULE_CHARS else text[:MAX_RULE_CHARS].rsplit(" ", 1)[0]
 
 
 def frame_row(analysis: Analysis) -> list[float]:
