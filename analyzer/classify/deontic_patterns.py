@@ -23,9 +23,6 @@ from spacy.strings import get_string_id
 from spacy.util import compile_infix_regex
 
 from analyzer.classify.token_patterns import (
-    COLUMNS as _COLUMNS,
-)
-from analyzer.classify.token_patterns import (
     PATTERN_ATTRS,
     Chain,
     Gap,
@@ -41,7 +38,7 @@ CUES = ("weakener", "negation", "cooperation_act", "refusal", "loss", "proviso")
 CUES += ("discretion", "authority", "narrow", "vague", "broad_ground")  # exception kinds, strongest first
 TOPICS = ("hedge", "euphemism", "offender", "victim", "child", "official", "penalty", "definition")
 GROUPS = MODALITIES[:4] + MARKERS + CUES + TOPICS + ("cross_reference", "cooperation")
-__all__ = ["PATTERN_ATTRS", "Chain", "Gap", "Rules", "build_rules", "read_patterns", "rules", "_COLUMNS"]
+__all__ = ["PATTERN_ATTRS", "Chain", "Gap", "Rules", "build_rules", "read_patterns", "rules"]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from analyzer.classify.deontic_matching import _columns, _matches
+from analyzer.classify.deontic_matching import _matches
 from analyzer.classify.deontic_patterns import MARKERS, MODALITIES, Rules
+from analyzer.classify.token_patterns import columns as _columns
 
 _KINDS = (("discretion", "broad"), ("narrow", "narrow"), ("authority", "broad"), ("vague", "broad"))
 _COMMA = get_string_id(",")

@@ -22,11 +22,10 @@ CUES_FILE = Path(__file__).with_name("stance_cues.yaml")
 
 @dataclass(frozen=True)
 class Cue:
-    """One stance cue: its name, the strings that let its patterns be tried (also as one compiled
-    alternation, ``trigger``), and the patterns as one compiled alternation."""
+    """One stance cue: its name, its patterns as one compiled alternation, and its triggers (the
+    lower-case strings that let the patterns be tried) as another."""
 
     name: str
-    triggers: tuple[str, ...]
     pattern: re.Pattern[str]
     trigger: re.Pattern[str]
 
@@ -50,9 +49,8 @@ def compiled() -> tuple[Cue, ...]:
             ):
                 raise ValueError(f"{CUES_FILE}: cue {name!r} needs a list of {key} (non-empty strings)")
         alternation = "|".join(f"(?:{p})" for p in patterns)
-        lowered = tuple(t.lower() for t in triggers)
-        trigger = re.compile("|".join(map(re.escape, lowered)))
-        out.append(Cue(name, lowered, re.compile(alternation, re.IGNORECASE), trigger))
+        trigger = re.compile("|".join(re.escape(t.lower()) for t in triggers))
+        out.append(Cue(name, re.compile(alternation, re.IGNORECASE), trigger))
     return tuple(out)
 
 
