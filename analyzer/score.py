@@ -1,7 +1,7 @@
 """Scorecards: what a document (or a country's set of documents) does for each principle.
 
-Per principle, the asserted findings (confidence at or above the model's emit threshold) are counted by
-stance; findings marked ``needs_review`` are counted apart. The **principle score** is
+Per principle, the asserted findings (confidence at or above the model's emit threshold for their
+stance, recorded in the scorecard as ``emit_thresholds``) are counted by stance; findings marked ``needs_review`` are counted apart. The **principle score** is
 ``100 × protective / (protective + harmful)`` — the share of the document's binding language on that
 principle that protects — and is ``None`` when the document has neither. The **document score** is the
 mean of the principle scores it has. A **gap** is a principle no clause protects. For a country,
@@ -10,19 +10,33 @@ mean of the principle scores it has. A **gap** is a principle no clause protects
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from analyzer.types import PRINCIPLE_IDS, Finding
+from analyzer.types import PRINCIPLE_IDS, STANCES, Finding
 
 STANCE_KEYS = {"HARMFUL": "harmful", "PROTECTIVE": "protective", "NEUTRAL": "neutral"}
 
 
-def asserted(findings: Iterable[Finding], *, emit: float) -> list[Finding]:
-    return [f for f in findings if f.confidence >= emit]
+def emit_thresholds(card: Mapping) -> dict[str, float]:
+    """A scorecard's emit threshold per stance; a scorecard written before thresholds were per stance
+    holds one (``emit_threshold``) for all."""
+    per_stance = card.get("emit_thresholds")
+    if per_stance:
+        return {stance: float(per_stance[stance]) for stance in STANCES}
+    return dict.fromkeys(STANCES, float(card.get("emit_threshold", 0.0)))
 
 
-def scorecard(findings: Sequence[Finding], *, clauses: int, emit: float) -> dict:
-    """The scorecard of one document from its findings."""
+def is_asserted(finding: Finding, emit: Mapping[str, float]) -> bool:
+    """Does ``finding`` reach the emit threshold of its stance?"""
+    return finding.confidence >= emit[finding.stance]
+
+
+def asserted(findings: Iterable[Finding], *, emit: Mapping[str, float]) -> list[Finding]:
+    return [f for f in findings if is_asserted(f, emit)]
+
+
+def scorecard(findings: Sequence[Finding], *, clauses: int, emit: Mapping[str, float]) -> dict:
+    """The scorecard of one document from its findings; ``emit`` is the threshold per stance."""
     principles: dict[str, dict] = {}
     strong = asserted(findings, emit=emit)
     for principle in PRINCIPLE_IDS:
@@ -44,7 +58,7 @@ def scorecard(findings: Sequence[Finding], *, clauses: int, emit: float) -> dict
         "protective": sum(p["protective"] for p in principles.values()),
         "neutral": sum(p["neutral"] for p in principles.values()),
         "needs_review": sum(f.needs_review for f in findings),
-        "emit_threshold": emit,
+        "emit_thresholds": {stance: emit[stance] for stance in STANCES},
     }
 
 

@@ -80,9 +80,11 @@ def test_scorecard_counts_follow_the_findings():
     result = sample()
     card = result.scorecard
     assert set(card["principles"]) == set(PRINCIPLE_IDS)
-    emit = card["emit_threshold"]
-    harmful = sum(f.stance == "HARMFUL" and f.confidence >= emit for f in result.findings)
-    assert card["harmful"] == harmful
+    emit = card["emit_thresholds"]
+    assert emit["HARMFUL"] < emit["PROTECTIVE"] < emit["NEUTRAL"]  # as the shipped model was tuned
+    for stance in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
+        counted = sum(f.stance == stance and f.confidence >= emit[stance] for f in result.findings)
+        assert card[stance.lower()] == counted
     for principle, counts in card["principles"].items():
         binding = counts["harmful"] + counts["protective"]
         assert counts["score"] == (round(100 * counts["protective"] / binding, 1) if binding else None)

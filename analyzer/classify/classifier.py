@@ -1,15 +1,16 @@
 """Clauses in, findings out: the trained model's calibrated probabilities combined with the rule side.
 
 For each clause and principle the likeliest stance is kept when its probability reaches the model's
-``review_low`` threshold. Below ``review_high`` the finding is returned with ``needs_review`` rather
-than asserted or dropped. The rule side (taxonomy topics and the deontic frame) supplies the evidence
+``review_low`` threshold for that stance. Below the stance's ``review_high`` the finding is returned
+with ``needs_review`` rather than asserted or dropped. The thresholds are per stance (HARMFUL findings
+are asserted at a lower probability than the others: see :mod:`analyzer.training.tuning`). The rule side (taxonomy topics and the deontic frame) supplies the evidence
 and the rationale, and one decision the words settle on their own: a penalty on an offender is no
 finding about the victim (TAXONOMY.md convention 17), unless it punishes disclosing a victim's identity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 from analyzer.classify.explain import evidence, rationale
 from analyzer.classify.features import Analysis, analyse
 from analyzer.classify.model import LABELS, ClauseModel
-from analyzer.types import PRINCIPLE_IDS, Clause, Finding
+from analyzer.types import PRINCIPLE_IDS, STANCES, Clause, Finding
 
 # Principles a penalty on an offender can still protect (an offence of disclosing a victim's identity).
 PENALTY_CAN_PROTECT = frozenset({"PRIVACY_CONFIDENTIALITY"})
@@ -26,9 +27,36 @@ PENALTY_CAN_PROTECT = frozenset({"PRIVACY_CONFIDENTIALITY"})
 
 @dataclass(frozen=True)
 class Thresholds:
-    emit: float
-    review_low: float
-    review_high: float
+    """Per stance: ``emit`` (asserted and counted at or above it), and the review band around it
+    (findings below ``review_low`` are dropped, those below ``review_high`` need review)."""
+
+    emit: Mapping[str, float]
+    review_low: Mapping[str, float]
+    review_high: Mapping[str, float]
+
+    @classmethod
+    def from_meta(cls, raw: Mapping) -> Thresholds:
+        """From ``meta.json``'s ``thresholds``: ``{stance: {emit, review_low, review_high}}``, or the
+        older single ``{emit, review_low, review_high}`` that holds for every stance."""
+        per_stance = (
+            {s: raw[s] for s in STANCES} if all(s in raw for s in STANCES) else dict.fromkeys(STANCES, raw)
+        )
+        return cls(
+            **{
+                key: {stance: float(values[key]) for stance, values in per_stance.items()}
+                for key in ("emit", "review_low", "review_high")
+            }
+        )
+
+    def to_meta(self) -> dict[str, dict[str, float]]:
+        return {
+            stance: {
+                "emit": self.emit[stance],
+                "review_low": self.review_low[stance],
+                "review_high": self.review_high[stance],
+            }
+            for stance in STANCES
+        }
 
 
 def rule_adjusted(probabilities: np.ndarray, analyses: Sequence[Analysis]) -> np.ndarray:
@@ -57,7 +85,7 @@ class Classifier:
 
         self.model = model
         self.taxonomy = load_taxonomy()
-        self.thresholds = Thresholds(**model.meta["thresholds"])
+        self.thresholds = Thresholds.from_meta(model.meta["thresholds"])
         self.version = model.meta.get("model_version", "")
 
     @classmethod
@@ -91,9 +119,9 @@ class Classifier:
         for column, principle_id in enumerate(PRINCIPLE_IDS):
             stance_index = int(row[column, 1:].argmax()) + 1
             confidence = float(row[column, stance_index])
-            if confidence < self.thresholds.review_low:
-                continue
             stance = LABELS[stance_index]
+            if confidence < self.thresholds.review_low[stance]:
+                continue
             principle = self.taxonomy.get(principle_id)
             cues = evidence(principle_id, stance, analysis)
             findings.append(
@@ -102,7 +130,7 @@ class Classifier:
                     principle=principle_id,
                     stance=stance,
                     confidence=round(confidence, 4),
-                    needs_review=confidence < self.thresholds.review_high,
+                    needs_review=confidence < self.thresholds.review_high[stance],
                     evidence=cues,
                     rationale=rationale(principle, stance, analysis),
                     source="combined" if principle_id in analysis.topics else "model",

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analyzer import score
 from analyzer.dashboard import SCREENS, SCREENS_DIR
 from analyzer.report.html_text import esc, highlighted, page_label, percent, principle_name
 from analyzer.taxonomy import Taxonomy
@@ -46,9 +47,14 @@ def plain(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def emit_threshold(result: AuditResult) -> float:
-    """The confidence at or above which the audit asserted a finding (its scorecard records it)."""
-    return float(result.scorecard["emit_threshold"])
+def emit_thresholds(result: AuditResult) -> dict[str, float]:
+    """Per stance, the confidence at or above which the audit asserted a finding (its scorecard records it)."""
+    return score.emit_thresholds(result.scorecard)
+
+
+def thresholds_text(emit: dict[str, float]) -> str:
+    """ "harmful 0.35, protective 0.42, neutral 0.75": the emit thresholds for a caption."""
+    return ", ".join(f"{stance.lower()} {value:g}" for stance, value in emit.items())
 
 
 def go_to(screen: str, **state) -> None:

@@ -42,7 +42,9 @@ from analyzer.report.html_text import (
     page_label,
     percent,
     principle_name,
+    threshold_percent,
 )
+from analyzer.score import emit_thresholds
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 from analyzer.types import AuditResult
 
@@ -127,7 +129,7 @@ def header_html(result: AuditResult) -> str:
 def summary_html(result: AuditResult) -> str:
     card = result.scorecard
     score = card.get("score")
-    emit = card.get("emit_threshold", 0.0)
+    emit = emit_thresholds(card)
     score_text = f"{score:g}<small>/100</small>" if score is not None else "not scored"
     counts = [
         ("harmful", "harmful", card.get("harmful", 0)),
@@ -141,7 +143,9 @@ def summary_html(result: AuditResult) -> str:
         f'<div class="summary"><div class="score"><span>Document score</span><b>{score_text}</b></div>'
         f'<ul class="counts">{tiles}</ul></div>'
         '<p class="note">Each principle scores 100 × protective ÷ (protective + harmful) over the findings '
-        f"asserted with a confidence of at least {percent(emit)}, and the document score is the mean of the "
+        f"asserted with a confidence of at least {threshold_percent(emit['HARMFUL'])} (harmful), "
+        f"{threshold_percent(emit['PROTECTIVE'])} (protective) or {threshold_percent(emit['NEUTRAL'])} (neutral), "
+        "and the document score is the mean of the "
         "principle scores it has (a principle with neither protective nor harmful clauses is left out); "
         "findings below that confidence are listed for review but not counted.</p></section>"
     )

@@ -1,7 +1,7 @@
 """The findings sections of the HTML report: gaps, harmful provisions and protective provisions.
 
 Findings are paired with their clauses and ordered by page, clause and principle (:func:`ordered`), then
-split at the emit threshold into those counted in the score and those needing review
+split at the emit threshold of their stance into those counted in the score and those needing review
 (:func:`split_by_confidence`). Harmful findings get a card each, with their evidence marked in the clause
 text; protective findings get a row each in one table.
 """
@@ -18,7 +18,9 @@ from analyzer.report.html_text import (
     page_label,
     percent,
     principle_name,
+    threshold_percent,
 )
+from analyzer.score import emit_thresholds
 from analyzer.taxonomy import Taxonomy
 from analyzer.types import PRINCIPLE_IDS, AuditResult, Clause, Finding
 
@@ -111,13 +113,13 @@ def harmful_card(
 
 
 def harmful_html(result: AuditResult, taxonomy: Taxonomy) -> str:
-    emit = result.scorecard.get("emit_threshold", 0.0)
+    emit = emit_thresholds(result.scorecard)["HARMFUL"]
     pairs = ordered((f for f in result.findings if f.stance == "HARMFUL"), result.clauses)
     counted, review = split_by_confidence(pairs, emit=emit)
     body = []
     for title, group in (
-        (f"Counted in the score (confidence of at least {percent(emit)})", counted),
-        (f"Possible, needing review (confidence below {percent(emit)}, not counted)", review),
+        (f"Counted in the score (confidence of at least {threshold_percent(emit)})", counted),
+        (f"Possible, needing review (confidence below {threshold_percent(emit)}, not counted)", review),
     ):
         body.append(f"<h3>{esc(title)}: {len(group)}</h3>")
         document = result.document
@@ -150,13 +152,14 @@ def protective_row(
 
 
 def protective_html(result: AuditResult, taxonomy: Taxonomy) -> str:
-    emit = result.scorecard.get("emit_threshold", 0.0)
+    thresholds = emit_thresholds(result.scorecard)
+    emit = thresholds["PROTECTIVE"]
     pairs = ordered((f for f in result.findings if f.stance == "PROTECTIVE"), result.clauses)
     counted, review = split_by_confidence(pairs, emit=emit)
     body = []
     for title, group in (
-        (f"Counted in the score (confidence of at least {percent(emit)})", counted),
-        (f"Needing review (confidence below {percent(emit)}, not counted)", review),
+        (f"Counted in the score (confidence of at least {threshold_percent(emit)})", counted),
+        (f"Needing review (confidence below {threshold_percent(emit)}, not counted)", review),
     ):
         if group:
             body.append(
@@ -172,7 +175,7 @@ def protective_html(result: AuditResult, taxonomy: Taxonomy) -> str:
         else '<p class="none">None.</p>'
     )
     neutral = [f for f in result.findings if f.stance == "NEUTRAL"]
-    strong = sum(f.confidence >= emit for f in neutral)
+    strong = sum(f.confidence >= thresholds["NEUTRAL"] for f in neutral)
     return (
         f'<section id="protective" aria-labelledby="protective-h"><h2 id="protective-h">Protective provisions: '
         f"{len(counted)} counted, {len(review)} needing review</h2>{table}"

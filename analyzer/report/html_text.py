@@ -67,6 +67,11 @@ def percent(value: float) -> str:
     return f"{math.floor(value * 100 + 1e-9)}%"
 
 
+def threshold_percent(value: float) -> str:
+    """A threshold as a percentage, exactly (``0.425`` is ``42.5%``)."""
+    return f"{round(value * 100, 2):g}%"
+
+
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", " ".join(text.split()))
     return match.group(1) if match else text

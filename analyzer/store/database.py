@@ -20,7 +20,14 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from analyzer.store.schema import SCHEMA_VERSION, create_statements, default_db_path, migration_statements
+from analyzer.score import emit_thresholds
+from analyzer.store.schema import (
+    EMIT_COLUMNS,
+    SCHEMA_VERSION,
+    create_statements,
+    default_db_path,
+    migration_statements,
+)
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause
 
 Decision = Literal["accept", "change", "reject"]
@@ -69,9 +76,15 @@ class Store:
         if stored is None:
             self.connection.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
         elif stored < SCHEMA_VERSION:
-            for statement in migration_statements(stored):
-                self.connection.execute(statement)
-            self.connection.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
+            self.connection.begin()  # all or nothing: a failed migration leaves the file as it was
+            try:
+                for statement in migration_statements(stored):
+                    self.connection.execute(statement)
+                self.connection.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
+                self.connection.commit()
+            except BaseException:
+                self.connection.rollback()
+                raise
         elif stored > SCHEMA_VERSION:
             raise ValueError(
                 f"{self.path}: store schema version {stored} is newer than this analyzer's "
@@ -120,28 +133,32 @@ class Store:
         try:
             for table in ("findings", "clauses", "documents"):
                 self.connection.execute(f"DELETE FROM {table} WHERE doc_id = ? AND model_version = ?", key)
+            emit = emit_thresholds(card)
+            row = {
+                "doc_id": doc.doc_id,
+                "model_version": version,
+                "path": str(Path(doc.path).resolve()) if doc.path else doc.path,
+                "file_name": Path(doc.path).name,
+                "title": doc.title,
+                "country": (doc.country or "").strip() or UNKNOWN_COUNTRY,
+                "doc_type": doc.doc_type,
+                "language": doc.language,
+                "pages": doc.page_count,
+                "clauses": len(result.clauses),
+                "score": card.get("score"),
+                **{column: emit[stance] for column, stance in zip(EMIT_COLUMNS, STANCES, strict=True)},
+                "scorecard": json.dumps(card, ensure_ascii=False, default=str),
+                "gaps": json.dumps(list(result.gaps)),
+                "taxonomy_version": taxonomy_version,
+                "audited_at": _now(),
+                "format": doc.format,
+                "warnings": json.dumps(list(doc.warnings), ensure_ascii=False),
+                "ocr_pages": json.dumps({str(p.number): p.ocr_confidence for p in doc.pages if p.ocr}),
+            }
+            # by name: a migrated file holds the columns in another order than a new one
             self.connection.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    *key,
-                    str(Path(doc.path).resolve()) if doc.path else doc.path,
-                    Path(doc.path).name,
-                    doc.title,
-                    (doc.country or "").strip() or UNKNOWN_COUNTRY,
-                    doc.doc_type,
-                    doc.language,
-                    doc.page_count,
-                    len(result.clauses),
-                    card.get("score"),
-                    card.get("emit_threshold", 0.0),
-                    json.dumps(card, ensure_ascii=False, default=str),
-                    json.dumps(list(result.gaps)),
-                    taxonomy_version,
-                    _now(),
-                    doc.format,
-                    json.dumps(list(doc.warnings), ensure_ascii=False),
-                    json.dumps({str(p.number): p.ocr_confidence for p in doc.pages if p.ocr}),
-                ],
+                f"INSERT INTO documents ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
             )
             if result.clauses:
                 self.connection.executemany(

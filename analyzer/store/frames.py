@@ -4,7 +4,8 @@ Every function takes ``db``: a :class:`~analyzer.store.database.Store`, a databa
 the default store (``$DNH_DB`` or the user data folder), so ``load_findings()`` works from a notebook
 with no setup. Each document counts once, through its latest audit (the most recently saved model
 version) unless ``model_version`` is given. Country comparisons count *asserted* findings only:
-confidence at or above the emit threshold recorded in the document's scorecard, as its scorecard does.
+confidence at or above the emit threshold of the finding's stance recorded with the document, as its
+scorecard does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.store.database import Store
+from analyzer.store.schema import ASSERTED
 from analyzer.types import PRINCIPLE_IDS
 
 Db = Store | Path | str | None
@@ -30,10 +32,10 @@ AUDITS = """
 
 FINDINGS = (
     AUDITS
-    + """
+    + f"""
     SELECT d.country, d.doc_type, d.title, d.file_name, f.doc_id, f.model_version, f.clause_id,
            c.position, c.number, c.text, c.pages, f.principle, f.stance, f.confidence, f.needs_review,
-           f.confidence >= d.emit_threshold AS asserted, f.evidence, f.rationale, f.source,
+           {ASSERTED} AS asserted, f.evidence, f.rationale, f.source,
            f.taxonomy_version
     FROM audits d
     JOIN findings f ON f.doc_id = d.doc_id AND f.model_version = d.model_version
@@ -47,7 +49,7 @@ DOCUMENTS = (
     AUDITS
     + """
     SELECT doc_id, model_version, country, doc_type, title, file_name, path, language, pages, clauses,
-           score, emit_threshold, gaps, taxonomy_version, audited_at
+           score, emit_harmful, emit_protective, emit_neutral, gaps, taxonomy_version, audited_at
     FROM audits ORDER BY country, title, doc_id
 """
 )
@@ -68,7 +70,7 @@ def load_findings(
 ) -> pd.DataFrame:
     """One row per finding, with its document's country, type and title and its clause's number, text, pages.
 
-    ``asserted`` tells whether the finding reaches the document's emit threshold.
+    ``asserted`` tells whether the finding reaches its document's emit threshold for its stance.
     """
     with opened(db) as store:
         return store.query(FINDINGS, [model_version, model_version, country, country, list(PRINCIPLE_IDS)])

@@ -4,7 +4,12 @@ One DuckDB file holds four tables. ``documents`` has one row per audit, keyed by
 and the model version that audited it, so re-auditing the same file with the same model replaces rather
 than duplicates. ``clauses`` and ``findings`` hang off that key. ``reviews`` holds reviewers' decisions
 on findings; they are never deleted when an audit is replaced. ``schema_version`` records
-:data:`SCHEMA_VERSION`; a file written by a newer schema is refused rather than misread.
+:data:`SCHEMA_VERSION`; a file written by a newer schema is refused rather than misread, an older one is
+brought up to date in place (:func:`migration_statements`).
+
+A finding is *asserted* (counted in scores and comparisons) when its confidence reaches its document's
+emit threshold for the finding's stance (``emit_harmful``, ``emit_protective``, ``emit_neutral``, from the
+model that audited it): :data:`ASSERTED` says so in SQL.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_NAME = "dnh-policy-analyzer"
 DB_ENV = "DNH_DB"
 DB_FILE = "audits.duckdb"
@@ -31,7 +36,9 @@ TABLES: dict[str, str] = {
         pages INTEGER,
         clauses INTEGER,
         score DOUBLE,
-        emit_threshold DOUBLE,
+        emit_harmful DOUBLE,
+        emit_protective DOUBLE,
+        emit_neutral DOUBLE,
         scorecard JSON,
         gaps JSON,
         taxonomy_version VARCHAR,
@@ -100,22 +107,39 @@ def default_db_path() -> Path:
     return folder / DB_FILE
 
 
-# Columns added since version 1, by table: a version-1 file gains them (empty) when it is opened.
+# Does finding ``f`` reach the emit threshold of its stance in its document ``d``'s audit?
+ASSERTED = (
+    "f.confidence >= CASE f.stance WHEN 'HARMFUL' THEN d.emit_harmful"
+    " WHEN 'PROTECTIVE' THEN d.emit_protective ELSE d.emit_neutral END"
+)
+
+# Columns added in version 2, by table: a version-1 file gains them (empty) when it is opened.
 ADDED_IN_2: dict[str, tuple[str, ...]] = {
     "documents": ("format VARCHAR", "warnings JSON", "ocr_pages JSON"),
     "clauses": ("boxes JSON",),
 }
+EMIT_COLUMNS = ("emit_harmful", "emit_protective", "emit_neutral")
+# Version 3 replaced the one emit threshold per document by one per stance: the audits stored before it
+# used one threshold for every stance, so each new column takes its value.
+TO_3 = (
+    *(f"ALTER TABLE documents ADD COLUMN IF NOT EXISTS {column} DOUBLE" for column in EMIT_COLUMNS),
+    "UPDATE documents SET " + ", ".join(f"{column} = emit_threshold" for column in EMIT_COLUMNS),
+    "ALTER TABLE documents DROP COLUMN emit_threshold",
+)
 
 
 def migration_statements(stored: int) -> list[str]:
-    """``ALTER TABLE`` statements that bring a store of schema version ``stored`` up to date."""
-    if stored >= 2:
-        return []
-    return [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}"
-        for table, columns in ADDED_IN_2.items()
-        for column in columns
-    ]
+    """The statements that bring a store of schema version ``stored`` up to date."""
+    statements: list[str] = []
+    if stored < 2:
+        statements += [
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}"
+            for table, columns in ADDED_IN_2.items()
+            for column in columns
+        ]
+    if stored < 3:
+        statements += TO_3
+    return statements
 
 
 def create_statements() -> list[str]:

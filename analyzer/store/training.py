@@ -1,7 +1,7 @@
 """Reviewed clauses as training records in the corpus format of ``corpus/clauses.jsonl``.
 
 A reviewed clause's labels are the findings its audit asserted (confidence at or above the document's
-emit threshold), with the reviewers' decisions applied in the order they were made: ``accept`` keeps
+emit threshold for the finding's stance), with the reviewers' decisions applied in the order they were made: ``accept`` keeps
 (or adds) the reviewed finding, ``change`` replaces it, ``reject`` drops it. The records are marked
 ``difficulty: "hard"`` (a reviewer had to look at them) and ``split: "train"``, so they never leak into
 the evaluation split.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from analyzer.corpus.dataset import COUNTRY_STYLES, DOC_TYPES, OTHER_STYLES
+from analyzer.store.schema import ASSERTED
 from analyzer.types import PRINCIPLE_IDS
 
 if TYPE_CHECKING:
@@ -20,11 +21,17 @@ if TYPE_CHECKING:
 REVIEWED_CLAUSES = """
     SELECT r.clause_id, r.principle, r.original_stance, r.decision, r.new_principle, r.new_stance,
            r.note, r.reviewer, r.model_version,
-           c.text, c.number, d.title, d.country, d.doc_type, d.emit_threshold
+           c.text, c.number, d.title, d.country, d.doc_type
     FROM reviews r
     JOIN clauses c ON c.clause_id = r.clause_id AND c.model_version = r.model_version
     JOIN documents d ON d.doc_id = c.doc_id AND d.model_version = c.model_version
     ORDER BY r.created_at, r.rowid
+"""
+
+ASSERTED_FINDINGS = f"""
+    SELECT f.principle, f.stance FROM findings f
+    JOIN documents d ON d.doc_id = f.doc_id AND d.model_version = f.model_version
+    WHERE f.clause_id = ? AND f.model_version = ? AND {ASSERTED}
 """
 
 
@@ -69,10 +76,7 @@ def training_records(
     records = []
     for clause_id, clause_reviews in reviews.items():
         last = clause_reviews[-1]
-        found = store.connection.execute(
-            "SELECT principle, stance FROM findings WHERE clause_id = ? AND model_version = ? AND confidence >= ?",
-            [clause_id, last["model_version"], last["emit_threshold"]],
-        ).fetchall()
+        found = store.connection.execute(ASSERTED_FINDINGS, [clause_id, last["model_version"]]).fetchall()
         labels = reviewed_labels(dict(found), clause_reviews)
         styles = COUNTRY_STYLES + OTHER_STYLES
         number = f"clause {last['number']}" if last["number"] else "an unnumbered clause"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.types import PRINCIPLE_IDS
+from analyzer.types import PRINCIPLE_IDS, STANCES
 
 CARD_FIGURES = (
     ("harmful-clause precision", lambda m: m["harmful_clause"]["precision"]),
@@ -28,6 +28,17 @@ def _encoder_note(meta: dict) -> str:
         f" Encoder v3 through `{meta['training']['encoder']}`, 512 numbers) joins the features; it needs"
         " `pip install -e '.[accurate]'` and classifies a few hundred clauses a second instead of thousands."
     )
+
+
+def _thresholds_table(meta: dict) -> str:
+    from analyzer.classify.classifier import Thresholds
+
+    thresholds = Thresholds.from_meta(meta["thresholds"])
+    rows = [
+        f"| {stance} | {thresholds.emit[stance]:g} | {thresholds.review_low[stance]:g}–{thresholds.review_high[stance]:g} |"
+        for stance in STANCES
+    ]
+    return "\n".join(["| stance | asserted at ≥ | review band |", "|---|---|---|", *rows])
 
 
 def model_card(meta: dict, metrics: dict) -> str:
@@ -73,10 +84,12 @@ outputs of the heads) reads P(engaged) × P(stance), the harm head and where the
 the clause's harms, so a clause whose harm is spread over principles still gets its likeliest one; its
 probabilities are the calibrated confidences. A penalty on an offender is no finding about the victim
 (rule).{_encoder_note(meta)} Seed
-{meta["training"]["seed"]}. A finding is asserted at probability ≥ {meta["thresholds"]["emit"]} (tuned by
-{meta["training"]["cv_folds"]}-fold cross-validation on the train split, false alarms ≤ 5 % where
-possible); findings between {meta["thresholds"]["review_low"]} and {meta["thresholds"]["review_high"]} are
-marked `needs_review`.
+{meta["training"]["seed"]}. A finding is asserted when the probability of its stance reaches that stance's
+threshold, tuned by {meta["training"]["cv_folds"]}-fold cross-validation on the train split (false alarms
+≤ 5 % where possible, then the best harmful-clause F1 + HARMFUL macro-F1, then the best F1 over all
+findings); findings in the review band are marked `needs_review`:
+
+{_thresholds_table(meta)}
 
 **Scores.**
 

@@ -5,12 +5,12 @@
 - false-alarm rate: the share of clauses without any gold finding that get a predicted finding;
 - expected calibration error of the findings' confidence (the likeliest stance's probability against
   how often it is right).
-A finding is predicted when its probability reaches the ``emit`` threshold.
+A finding is predicted when its probability reaches the ``emit`` threshold of its stance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -20,12 +20,20 @@ from analyzer.types import PRINCIPLE_IDS
 HARMFUL = LABELS.index("HARMFUL")
 
 
-def predicted_labels(probabilities: np.ndarray, *, emit: float) -> np.ndarray:
-    """(clauses, principles) label indexes: the likeliest stance if it reaches ``emit``, else NONE (0)."""
+def emit_array(emit: Mapping[str, float] | float) -> np.ndarray:
+    """The emit threshold of each stance (``LABELS[1:]``) as an array; one number holds for all."""
+    if isinstance(emit, Mapping):
+        return np.array([emit[stance] for stance in LABELS[1:]], dtype=float)
+    return np.full(len(LABELS) - 1, float(emit))
+
+
+def predicted_labels(probabilities: np.ndarray, *, emit: Mapping[str, float] | float) -> np.ndarray:
+    """(clauses, principles) label indexes: the likeliest stance if it reaches its ``emit`` threshold,
+    else NONE (0)."""
     stances = probabilities[:, :, 1:]
-    best = stances.argmax(axis=2) + 1
-    confident = stances.max(axis=2) >= emit
-    return np.where(confident, best, 0)
+    best = stances.argmax(axis=2)
+    confident = stances.max(axis=2) >= emit_array(emit)[best]
+    return np.where(confident, best + 1, 0)
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -49,8 +57,10 @@ def calibration_error(probabilities: np.ndarray, gold: np.ndarray, *, bins: int 
     return round(float(error), 4)
 
 
-def evaluate(gold_findings: Sequence[Sequence[dict]], probabilities: np.ndarray, *, emit: float) -> dict:
-    """All figures for one set of clauses."""
+def evaluate(
+    gold_findings: Sequence[Sequence[dict]], probabilities: np.ndarray, *, emit: Mapping[str, float] | float
+) -> dict:
+    """All figures for one set of clauses; ``emit`` is the threshold per stance (or one for all)."""
     gold = encode(gold_findings)
     predicted = predicted_labels(probabilities, emit=emit)
     gold_harm, pred_harm = (gold == HARMFUL).any(axis=1), (predicted == HARMFUL).any(axis=1)
@@ -72,7 +82,7 @@ def evaluate(gold_findings: Sequence[Sequence[dict]], probabilities: np.ndarray,
     )
     return {
         "clauses": len(gold_findings),
-        "emit_threshold": emit,
+        "emit_thresholds": dict(zip(LABELS[1:], emit_array(emit).tolist(), strict=True)),
         "harmful_clause": clause,
         "harmful_macro_f1": round(float(np.mean([v["f1"] for v in per_principle.values()])), 4),
         "harmful_by_principle": per_principle,

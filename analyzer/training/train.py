@@ -3,7 +3,8 @@
 Steps, all seeded: analyse every clause once (deontic frame, topics); cross-validate the heads on the
 train split (folds grouped by contrast pair, so a pair never straddles train and test); fit the
 combiner on their out-of-fold outputs (the shipped one on all folds; for the cross-validated figures one
-per fold on the other folds) and tune the emit threshold on the cross-validated figures; fit the heads on
+per fold on the other folds) and tune the emit threshold of each stance on the cross-validated
+figures (:mod:`analyzer.training.tuning`); fit the heads on
 the whole train split; score the dev split, which training never sees. The folder gets ``model.skops``, ``meta.json``, ``metrics.json`` and ``card.md``.
 """
 
@@ -27,6 +28,7 @@ from analyzer.classify.model import C_HEADS, ENGAGED_WEIGHT, LABELS, ClauseModel
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.card import model_card
 from analyzer.training.metrics import evaluate
+from analyzer.training.tuning import tune_thresholds
 from analyzer.types import PRINCIPLE_IDS
 
 DEFAULT_NAME = "clause-classifier"
@@ -34,8 +36,6 @@ ACCURATE_NAME = "clause-classifier-accurate"  # the optional model with sentence
 SEED = 13
 FOLDS = 5
 REVIEW_BAND = 0.15
-EMIT_GRID = tuple(round(float(x), 3) for x in np.arange(0.30, 0.701, 0.025))
-MAX_FALSE_ALARMS = 0.05
 
 
 def default_model_dir(*, accurate: bool = False) -> Path:
@@ -108,16 +108,6 @@ def cross_validation(
     return rule_adjusted(out, analyses), fit_combiner(heads, harm, gold, seed=seed)
 
 
-def tune_emit(findings: Sequence[Sequence[dict]], probabilities: np.ndarray) -> float:
-    """The emit threshold with the best harmful macro-F1 whose false-alarm rate stays within bounds."""
-    scored = []
-    for emit in EMIT_GRID:
-        figures = evaluate(findings, probabilities, emit=emit)
-        within = figures["false_alarm_rate"] <= MAX_FALSE_ALARMS
-        scored.append((within, figures["harmful_macro_f1"] + figures["harmful_clause"]["f1"], -emit, emit))
-    return max(scored)[3]
-
-
 def train(
     *,
     corpus: Path | None = None,
@@ -155,8 +145,9 @@ def train(
         encoder=encoder,
         progress=progress,
     )
-    emit = tune_emit(findings, cv)
-    progress(f"fitting on {len(train_set)} train clauses (emit threshold {emit})")
+    emit = tune_thresholds(findings, cv)
+    shown = ", ".join(f"{stance} {value:g}" for stance, value in emit.items())
+    progress(f"fitting on {len(train_set)} train clauses (emit thresholds {shown})")
     model = ClauseModel.fit(texts, findings, analyses=train_analyses, seed=seed, encoder=encoder)
     model.combiner = combiner
     model.meta = _meta(
@@ -203,9 +194,12 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
         "labels": list(LABELS),
         "principles": list(PRINCIPLE_IDS),
         "thresholds": {
-            "emit": emit,
-            "review_low": round(emit - REVIEW_BAND, 3),
-            "review_high": round(emit + REVIEW_BAND, 3),
+            stance: {
+                "emit": value,
+                "review_low": round(max(value - REVIEW_BAND, 0.0), 3),
+                "review_high": round(min(value + REVIEW_BAND, 1.0), 3),
+            }
+            for stance, value in emit.items()
         },
         "training": {
             "seed": seed,

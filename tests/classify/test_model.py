@@ -21,11 +21,11 @@ from analyzer.corpus.dataset import label_set, load_clauses
 from analyzer.training.metrics import evaluate
 from analyzer.training.train import default_model_dir
 
-# Floors on the dev split (518 clauses; the shipped model: F1 0.707, macro 0.582, false alarms 0.030,
+# Floors on the dev split (518 clauses; the shipped model: F1 0.746, macro 0.611, false alarms 0.050,
 # ECE 0.055), a little below the measured figures so that retraining noise does not fail them.
 DEV_FLOORS = {
-    "harmful_clause_f1": 0.68,
-    "harmful_macro_f1": 0.55,
+    "harmful_clause_f1": 0.72,
+    "harmful_macro_f1": 0.58,
     "false_alarm_rate": 0.06,
     "calibration_error": 0.10,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections import Counter
 from functools import cache
@@ -49,8 +50,8 @@ def as_country(result: AuditResult, country: str | None) -> AuditResult:
 
 
 def asserted(result: AuditResult, stance: str | None = None) -> list:
-    emit = result.scorecard["emit_threshold"]
-    return [f for f in result.findings if f.confidence >= emit and stance in (None, f.stance)]
+    emit = result.scorecard["emit_thresholds"]
+    return [f for f in result.findings if f.confidence >= emit[f.stance] and stance in (None, f.stance)]
 
 
 def table_counts(store: Store) -> dict[str, int]:
@@ -449,21 +450,41 @@ def test_load_result_refuses_unknown_and_ambiguous_ids(tmp_path):
             load_result(audit("MY").document.doc_id, store, model_version="another-model")
 
 
-def test_a_version_1_store_is_migrated_in_place(tmp_path):
-    """A file written before boxes and formats were stored opens, gains the columns and keeps its rows."""
+def downgrade(path, version: int, *, emit: float = 0.5) -> None:
+    """Turn a store file back into schema ``version`` (1 or 2): one emit threshold per document (in its
+    column and its scorecard), and for version 1 without the columns version 2 added."""
     import duckdb
 
-    from analyzer.store.schema import ADDED_IN_2, SCHEMA_VERSION
+    from analyzer.store.schema import ADDED_IN_2, EMIT_COLUMNS
+
+    connection = duckdb.connect(str(path))
+    connection.execute("ALTER TABLE documents ADD COLUMN emit_threshold DOUBLE")
+    connection.execute("UPDATE documents SET emit_threshold = ?", [emit])
+    for column in EMIT_COLUMNS:
+        connection.execute(f"ALTER TABLE documents DROP COLUMN {column}")
+    for doc_id, card in connection.execute("SELECT doc_id, scorecard FROM documents").fetchall():
+        card = json.loads(card)
+        del card["emit_thresholds"]
+        connection.execute(
+            "UPDATE documents SET scorecard = ? WHERE doc_id = ?",
+            [json.dumps(dict(card, emit_threshold=emit)), doc_id],
+        )
+    if version == 1:
+        for table, columns in ADDED_IN_2.items():
+            for column in columns:
+                connection.execute(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}")
+    connection.execute("UPDATE schema_version SET version = ?", [version])
+    connection.close()
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    """A file written before boxes and formats were stored opens, gains the columns and keeps its rows."""
+    from analyzer.store.schema import SCHEMA_VERSION
 
     path = tmp_path / "old.duckdb"
     with Store(path) as store:
         store.save(audit("MY"))
-    connection = duckdb.connect(str(path))
-    for table, columns in ADDED_IN_2.items():
-        for column in columns:
-            connection.execute(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}")
-    connection.execute("UPDATE schema_version SET version = 1")
-    connection.close()
+    downgrade(path, 1)
     from analyzer.store import load_result
 
     with Store(path) as store:
@@ -475,6 +496,31 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
         assert all(clause.boxes == () for clause in old.clauses) and old.findings == audit("MY").findings
         store.save(audit("MY"))
         assert table_counts(store)["documents"] == 1
+
+
+def test_a_version_2_store_keeps_its_one_emit_threshold_for_every_stance(tmp_path):
+    """Audits stored with one emit threshold are still counted by it, for every stance, after migration;
+    a new audit saved beside them is counted by its own thresholds per stance."""
+    from analyzer.report.html import render_html
+    from analyzer.store import load_result
+
+    path = tmp_path / "v2.duckdb"
+    with Store(path) as store:
+        store.save(audit("MY"))
+    downgrade(path, 2, emit=0.5)
+    with Store(path) as store:
+        findings = load_findings(store)
+        expected = [f.confidence >= 0.5 for f in audit("MY").findings]
+        assert sorted(findings["asserted"]) == sorted(expected)
+        assert store.query(
+            "SELECT emit_harmful, emit_protective, emit_neutral FROM documents"
+        ).values.tolist() == [[0.5, 0.5, 0.5]]
+        assert "emit_threshold" not in store.query("SELECT * FROM documents").columns
+        page = render_html(load_result(audit("MY").document.doc_id, store))
+        assert "confidence of at least 50% (harmful), 50% (protective) or 50% (neutral)" in page
+        store.save(audit("TH"))
+        th = load_findings(store, country="TH")
+        assert th["asserted"].sum() == len(asserted(audit("TH"))) > 0
 
 
 def test_pages_read_by_ocr_keep_their_confidence_in_the_store(tmp_path):

@@ -9,14 +9,16 @@ from analyzer.dashboard import downloads, resources
 from analyzer.dashboard.page_image import page_highlights, render_page
 from analyzer.dashboard.widgets import (
     clause_cards_html,
-    emit_threshold,
+    emit_thresholds,
     go_to,
     pick_document,
     plain,
     scorecard_chart,
+    thresholds_text,
 )
 from analyzer.errors import InputError
 from analyzer.report.html_text import page_label, principle_name
+from analyzer.score import is_asserted
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Finding
 
 
@@ -36,20 +38,25 @@ def review_labels(reviews: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 def _filters(result: AuditResult) -> list[Finding]:
     taxonomy = resources.taxonomy()
-    emit = emit_threshold(result)
+    emit = emit_thresholds(result)
     left, middle, right = st.columns([3, 2, 2])
     principles = left.multiselect(
         "Principles", PRINCIPLE_IDS, format_func=lambda p: principle_name(taxonomy, p), key="f-principles"
     )
     stances = middle.multiselect("Stances", STANCES, default=["HARMFUL", "PROTECTIVE"], key="f-stances")
-    floor = right.slider("Lowest confidence shown", 0.0, 1.0, round(emit, 2), 0.05, key="f-confidence")
+    only_asserted = right.toggle("Asserted findings only", value=True, key="f-asserted")
+    floor = right.slider("Lowest confidence shown", 0.0, 1.0, 0.0, 0.05, key="f-confidence")
     st.caption(
-        f"Findings at or above {emit:.2f} are asserted and counted in the score; below it they need review."
+        f"A finding is asserted and counted in the score when its confidence reaches its stance's threshold "
+        f"({thresholds_text(emit)}); below it, it needs review."
     )
     return [
         f
         for f in result.findings
-        if (not principles or f.principle in principles) and f.stance in stances and f.confidence >= floor
+        if (not principles or f.principle in principles)
+        and f.stance in stances
+        and f.confidence >= floor
+        and (is_asserted(f, emit) or not only_asserted)
     ]
 
 
@@ -83,8 +90,8 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
 
     selected, page_key = None, f"page-{result.document.doc_id}"
     if choices:
-        emit = emit_threshold(result)
-        first = next((i for i, f in enumerate(choices) if f.stance == "HARMFUL" and f.confidence >= emit), 0)
+        emit = emit_thresholds(result)
+        first = next((i for i, f in enumerate(choices) if f.stance == "HARMFUL" and is_asserted(f, emit)), 0)
         finding = st.selectbox(
             "Jump to a finding", choices, index=first, format_func=label, key=f"jump-{result.document.doc_id}"
         )

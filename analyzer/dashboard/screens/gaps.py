@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.dashboard import resources
-from analyzer.dashboard.widgets import emit_threshold, pick_document
+from analyzer.dashboard.widgets import emit_thresholds, pick_document
 from analyzer.report.html_text import esc, first_sentence, principle_name
 from analyzer.score import asserted
 from analyzer.store import contradictions, country_gaps, spreadsheet_safe
@@ -33,7 +33,7 @@ def gaps_html(gaps: list[str]) -> str:
 def document_contradictions(result: AuditResult) -> pd.DataFrame:
     """Principles with both an asserted protective and an asserted harmful clause in the document."""
     clauses = {c.clause_id: c for c in result.clauses}
-    strong = asserted(result.findings, emit=emit_threshold(result))
+    strong = asserted(result.findings, emit=emit_thresholds(result))
     rows = []
     for protective in (f for f in strong if f.stance == "PROTECTIVE"):
         for harmful in (f for f in strong if f.stance == "HARMFUL" and f.principle == protective.principle):

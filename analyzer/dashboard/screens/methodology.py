@@ -9,15 +9,26 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from analyzer.classify.classifier import Thresholds
 from analyzer.dashboard import resources
 from analyzer.dashboard.resources import MODEL_ENV
 from analyzer.training.train import default_model_dir
+
+THRESHOLD_KEYS = ("emit", "review_low", "review_high")
 
 SPLITS = {
     "dev": "dev split (held out)",
     "cross_validation": "cross-validation on train",
     "sample_documents": "8 sample documents, from the PDF",
 }
+
+
+def _bands(thresholds: Thresholds) -> str:
+    """ "harmful ≥ 0.35, review 0.20–0.50; …" for each stance."""
+    return "; ".join(
+        f"{stance.lower()} ≥ {emit:.2f}, review {thresholds.review_low[stance]:.2f}–{thresholds.review_high[stance]:.2f}"
+        for stance, emit in thresholds.emit.items()
+    )
 
 
 def metrics_table(metrics: dict) -> pd.DataFrame:
@@ -89,16 +100,14 @@ def show() -> None:
     taxonomy = resources.taxonomy()
     folder = Path(os.environ.get(MODEL_ENV) or default_model_dir())
     meta = _json(folder / "meta.json")
-    thresholds = meta.get(
-        "thresholds", {"emit": float("nan"), "review_low": float("nan"), "review_high": float("nan")}
-    )
+    thresholds = Thresholds.from_meta(meta.get("thresholds") or dict.fromkeys(THRESHOLD_KEYS, float("nan")))
     st.write(
         "Each document is split into its own clauses (articles, sections, list items). Each clause is read for "
         "its deontic frame (who must or may do what, negations, exceptions, conditions tied to cooperation) and "
         f"classified against the {len(taxonomy.principles)} Do No Harm principles as harmful, protective or "
         "neutral by a model trained on the team's annotated corpus. "
-        f"Findings with confidence ≥ {thresholds['emit']:.2f} are asserted and scored; those between "
-        f"{thresholds['review_low']:.2f} and {thresholds['review_high']:.2f} are flagged for human review. A document's "
+        "A finding is asserted and scored when its confidence reaches its stance's threshold, and flagged for "
+        f"human review within a band around it ({_bands(thresholds)}). A document's "
         "score per principle is 100 × protective / (protective + harmful); a gap is a principle no clause protects."
     )
     st.caption(
