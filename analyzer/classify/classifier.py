@@ -3,9 +3,10 @@
 For each clause and principle the likeliest stance is kept when its probability reaches the model's
 ``review_low`` threshold for that stance. Below the stance's ``review_high`` the finding is returned
 with ``needs_review`` rather than asserted or dropped. The thresholds are per stance (HARMFUL findings
-are asserted at a lower probability than the others: see :mod:`analyzer.training.tuning`). The rule side (taxonomy topics and the deontic frame) supplies the evidence
-and the rationale, and one decision the words settle on their own: a penalty on an offender is no
-finding about the victim (TAXONOMY.md convention 17), unless it punishes disclosing a victim's identity.
+are asserted at a lower probability than the others: see :mod:`analyzer.training.tuning`). The rule
+side (taxonomy topics and the deontic frame) supplies the evidence and the rationale, and one decision
+the words settle on their own: a penalty on an offender is no finding about the victim (TAXONOMY.md
+convention 17), unless it punishes disclosing a victim's identity.
 """
 
 from __future__ import annotations

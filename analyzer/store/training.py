@@ -1,8 +1,8 @@
 """Reviewed clauses as training records in the corpus format of ``corpus/clauses.jsonl``.
 
 A reviewed clause's labels are the findings its audit asserted (confidence at or above the document's
-emit threshold for the finding's stance), with the reviewers' decisions applied in the order they were made: ``accept`` keeps
-(or adds) the reviewed finding, ``change`` replaces it, ``reject`` drops it. The records are marked
+emit threshold for the finding's stance), with the reviewers' decisions applied in the order they were
+made: ``accept`` keeps (or adds) the reviewed finding, ``change`` replaces it, ``reject`` drops it. The records are marked
 ``difficulty: "hard"`` (a reviewer had to look at them) and ``split: "train"``, so they never leak into
 the evaluation split.
 """

@@ -34,10 +34,8 @@ def _thresholds_table(meta: dict) -> str:
     from analyzer.classify.classifier import Thresholds
 
     thresholds = Thresholds.from_meta(meta["thresholds"])
-    rows = [
-        f"| {stance} | {thresholds.emit[stance]:g} | {thresholds.review_low[stance]:g}–{thresholds.review_high[stance]:g} |"
-        for stance in STANCES
-    ]
+    low, high = thresholds.review_low, thresholds.review_high
+    rows = [f"| {s} | {thresholds.emit[s]:g} | {low[s]:g}–{high[s]:g} |" for s in STANCES]
     return "\n".join(["| stance | asserted at ≥ | review band |", "|---|---|---|", *rows])
 
 

@@ -112,6 +112,24 @@ def test_the_document_screen_filters_by_stance_and_principle(dashboard_env):
     assert findings and all(PRIVACY in finding.split("<br>")[0] for finding in findings)
 
 
+def test_the_document_screen_shows_asserted_findings_unless_asked_for_all(dashboard_env):
+    """By default the cards hold the findings counted in the score (each stance by its own threshold);
+    switching the toggle off adds those needing review."""
+    from analyzer.store import load_result
+
+    app = open_document("document", dashboard_env, "MY")
+    app.toggle(key="only-found").set_value(True).run()
+    with Store(dashboard_env) as store:
+        result = load_result(doc_id_of(dashboard_env, "MY"), store)
+    card = result.scorecard
+    assert card["emit_thresholds"]["HARMFUL"] < card["emit_thresholds"]["PROTECTIVE"]
+    shown = html_of(app).count('<div class="dnh-finding">')
+    assert shown == card["harmful"] + card["protective"]
+    app.toggle(key="f-asserted").set_value(False).run()
+    every = html_of(app).count('<div class="dnh-finding">')
+    assert every == sum(f.stance in ("HARMFUL", "PROTECTIVE") for f in result.findings) > shown
+
+
 def test_the_document_screen_escapes_hostile_text(dashboard_env):
     app = open_document("document", dashboard_env, "KH")
     app.toggle(key="only-found").set_value(False).run()

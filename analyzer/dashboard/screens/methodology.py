@@ -25,8 +25,9 @@ SPLITS = {
 
 def _bands(thresholds: Thresholds) -> str:
     """ "harmful ≥ 0.35, review 0.20–0.50; …" for each stance."""
+    low, high = thresholds.review_low, thresholds.review_high
     return "; ".join(
-        f"{stance.lower()} ≥ {emit:.2f}, review {thresholds.review_low[stance]:.2f}–{thresholds.review_high[stance]:.2f}"
+        f"{stance.lower()} ≥ {emit:.2f}, review {low[stance]:.2f}–{high[stance]:.2f}"
         for stance, emit in thresholds.emit.items()
     )
 
