@@ -144,17 +144,34 @@ def evaluate(
     cross_validation: bool = typer.Option(
         True, "--cv/--no-cv", help="Also cross-validate on the train split."
     ),
+    legislation: Path = typer.Option(
+        None,
+        "--legislation",
+        envvar="DNH_LEGISLATION",
+        help="Folder holding real legislation: each document with a key in corpus/legislation/ is scored "
+        "end to end (default: $DNH_LEGISLATION; skipped when unset).",
+    ),
 ) -> None:
-    """Score a model on the dev split (and by cross-validation) with the figures of metrics.json."""
+    """Score a model on the dev split (and by cross-validation) with the figures of metrics.json, and on
+    real legislation with --legislation."""
+    from analyzer.errors import InputError
     from analyzer.training.evaluate import evaluate_model
 
+    if legislation is not None and not legislation.is_dir():
+        fail(
+            f"{legislation}: no such folder (--legislation names the folder holding the legislation documents)"
+        )
     classifier = load_classifier(model)
-    metrics = evaluate_model(
-        classifier,
-        corpus=corpus,
-        folds=folds if cross_validation else 0,
-        progress=lambda m: typer.echo(m, err=True),
-    )
+    try:
+        metrics = evaluate_model(
+            classifier,
+            corpus=corpus,
+            folds=folds if cross_validation else 0,
+            legislation=legislation,
+            progress=lambda m: typer.echo(m, err=True),
+        )
+    except InputError as error:
+        fail(str(error))
     typer.echo(_metrics_table(metrics))
 
 
@@ -182,8 +199,9 @@ def _findings_table(records: list[dict], results) -> str:
 def _metrics_table(metrics: dict) -> str:
     from analyzer.types import PRINCIPLE_IDS
 
-    columns = [name for name in ("dev", "cross_validation", "sample_documents") if name in metrics]
-    rows = [f"{'figure':<40}" + "".join(f"{c:>18}" for c in columns)]  # sample_documents: held out
+    names = ("dev", "cross_validation", "sample_documents", "legislation")
+    columns = [name for name in names if name in metrics]
+    rows = [f"{'figure':<40}" + "".join(f"{c:>18}" for c in columns)]  # documents, legislation: held out
 
     def line(label: str, get) -> None:
         rows.append(f"{label:<40}" + "".join(f"{get(metrics[c]):>18.3f}" for c in columns))

@@ -1,13 +1,16 @@
 """Answer keys of the sample documents: every clause the segmenter finds, with its gold findings.
 
 A key (``corpus/documents/NAME.key.jsonl``) has one JSON line per clause, in reading order:
-``{"number": "3.2(b)", "quote": "first words of the clause's own text", "findings": [...]}``.
+``{"number": "3.2(b)", "quote": "first words of the clause's own text", "findings": [...]}``. A key of a
+document whose text must not be copied into the project (real legislation, ``corpus/legislation/``)
+carries ``"sha"`` (:func:`sha_of`) instead of ``"quote"``.
 :func:`key_skeleton` writes the lines for a document with empty findings; :func:`key_problems` lists
 where a key and the document's segmentation disagree, so end-to-end accuracy can be measured on them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +18,7 @@ from pathlib import Path
 from analyzer.types import PRINCIPLE_IDS, STANCES, Clause
 
 QUOTE_LENGTH = 60
+SHA_LENGTH = 12
 
 
 def own_text(clause: Clause) -> str:
@@ -24,6 +28,21 @@ def own_text(clause: Clause) -> str:
 
 def quote_of(clause: Clause) -> str:
     return own_text(clause)[:QUOTE_LENGTH]
+
+
+def sha_of(clause: Clause) -> str:
+    """First hex digits of the SHA-256 of the clause's text (lead-in included), whitespace collapsed:
+    identifies the clause without quoting it."""
+    text = " ".join(clause.text.split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:SHA_LENGTH]
+
+
+def _identity(entry: dict, clause: Clause) -> tuple[str, str, str]:
+    """The field a key line identifies its clause by (``sha`` when present, else ``quote``), the line's
+    value and the clause's."""
+    if "sha" in entry:
+        return "sha", str(entry["sha"]), sha_of(clause)
+    return "quote", str(entry.get("quote", "")), quote_of(clause)
 
 
 def document_clauses(path: Path) -> list[Clause]:
@@ -52,10 +71,11 @@ def key_problems(clauses: list[Clause], key: list[dict]) -> list[str]:
     if len(clauses) != len(key):
         problems.append(f"the key has {len(key)} lines but the document has {len(clauses)} clauses")
     for index, (clause, entry) in enumerate(zip(clauses, key, strict=False), start=1):
-        if entry.get("number") != clause.number or entry.get("quote") != quote_of(clause):
+        field, expected, actual = _identity(entry, clause)
+        if entry.get("number") != clause.number or expected != actual:
             problems.append(
-                f"line {index}: key ({entry.get('number')!r}, {entry.get('quote', '')[:30]!r}) "
-                f"!= document ({clause.number!r}, {quote_of(clause)[:30]!r})"
+                f"line {index}: key ({entry.get('number')!r}, {field} {expected[:30]!r}) "
+                f"!= document ({clause.number!r}, {field} {actual[:30]!r})"
             )
         seen: set[str] = set()
         for finding in entry.get("findings", []):
