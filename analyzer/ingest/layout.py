@@ -33,11 +33,12 @@ class Fragment:
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.x0 = min(w["x0"] for w in self.words)
-        self.x1 = max(w["x1"] for w in self.words)
-        self.top = min(w["top"] for w in self.words)
-        self.bottom = max(w["bottom"] for w in self.words)
-        self.text = " ".join(w["text"] for w in self.words)
+        words = self.words
+        self.x0 = min([w["x0"] for w in words])
+        self.x1 = max([w["x1"] for w in words])
+        self.top = min([w["top"] for w in words])
+        self.bottom = max([w["bottom"] for w in words])
+        self.text = " ".join([w["text"] for w in words])
 
     @property
     def height(self) -> float:
@@ -47,20 +48,35 @@ class Fragment:
 def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
     """Group words into rows: a word joins a row when it overlaps the row vertically by half its height."""
     rows: list[list[dict]] = []
-    bounds: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
-        height = max(word["bottom"] - word["top"], 0.1)
+    bounds: list[list[float]] = []  # [top, bottom] of each row
+    # min(a, b) is written "b if b < a else a" and max(a, b) "b if b > a else a" below: the same values
+    # (ties keep the first), without a call per word.
+    for word in sorted(words, key=_reading_key):
+        w_top, w_bottom = word["top"], word["bottom"]
+        height = w_bottom - w_top
+        height = 0.1 if 0.1 > height else height
         for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
-            top, bottom = bounds[index]
-            overlap = min(bottom, word["bottom"]) - max(top, word["top"])
-            if overlap >= 0.5 * min(height, bottom - top):
+            row_bounds = bounds[index]
+            top, bottom = row_bounds
+            overlap = (w_bottom if w_bottom < bottom else bottom) - (w_top if w_top > top else top)
+            row_height = bottom - top
+            if overlap >= 0.5 * (row_height if row_height < height else height):
                 rows[index].append(word)
-                bounds[index] = (min(top, word["top"]), max(bottom, word["bottom"]))
+                row_bounds[0] = w_top if w_top < top else top
+                row_bounds[1] = w_bottom if w_bottom > bottom else bottom
                 break
         else:
             rows.append([word])
-            bounds.append((word["top"], word["bottom"]))
-    return [sorted(row, key=lambda w: w["x0"]) for row in rows]
+            bounds.append([w_top, w_bottom])
+    return [sorted(row, key=_x0) for row in rows]
+
+
+def _reading_key(word: dict) -> tuple[float, float]:
+    return (round(word["top"], 1), word["x0"])
+
+
+def _x0(word: dict) -> float:
+    return word["x0"]
 
 
 def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8) -> list[Fragment]:
@@ -68,16 +84,17 @@ def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8
     (at least 12 pt), or where the font size changes sharply (a menu drawn over a heading)."""
     fragments: list[Fragment] = []
     for row in rows:
-        height = statistics.median(w["bottom"] - w["top"] for w in row)
+        height = statistics.median([w["bottom"] - w["top"] for w in row])
         limit = max(gap_factor * height, 12.0)
-        current = [row[0]]
+        previous = row[0]
+        current = [previous]
         for word in row[1:]:
-            gap = word["x0"] - current[-1]["x1"]
-            if gap > limit or _size_jump(current[-1], word):
+            if word["x0"] - previous["x1"] > limit or _size_jump(previous, word):
                 fragments.append(Fragment(current))
                 current = [word]
             else:
                 current.append(word)
+            previous = word
         fragments.append(Fragment(current))
     return fragments
 
