@@ -54,7 +54,7 @@ def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
     for word in sorted(words, key=_reading_key):
         w_top, w_bottom = word["top"], word["bottom"]
         height = w_bottom - w_top
-        height = 0.1 if 0.1 > height else height
+        height = 0.1 if height < 0.1 else height
         for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
             row_bounds = bounds[index]
             top, bottom = row_bounds
