@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 
 @dataclass
@@ -109,7 +111,8 @@ def find_gutter(fragments: Sequence[Fragment], *, page_width: float) -> float | 
 
     A gutter is a vertical strip in the middle band of the page that almost no fragment crosses (a title
     or a footer may), with at least three wide fragments on each side. Narrow label columns
-    ("Menimbang :") and signature blocks under full-width text do not qualify.
+    ("Menimbang :") and signature blocks under full-width text do not qualify. Candidates are tried
+    every 2 pt from 30 % to 70 % of the width, all fragments against a batch of candidates at once.
     """
     if len(fragments) < 6:
         return None
@@ -117,17 +120,33 @@ def find_gutter(fragments: Sequence[Fragment], *, page_width: float) -> float | 
     allowed = max(2, 0.15 * len(fragments))
     best: tuple[float, float, float] | None = None
     middle = page_width / 2
+    x0s = np.array([f.x0 for f in fragments], dtype=np.float64)[:, None]
+    x1s = np.array([f.x1 for f in fragments], dtype=np.float64)[:, None]
+    is_wide = (x1s - x0s) >= wide
+    for batch in _gutter_candidates(page_width):
+        xs = np.array(batch, dtype=np.float64)
+        crossing = ((x0s < xs) & (xs < x1s)).sum(axis=0)
+        left = ((x1s <= xs) & is_wide).sum(axis=0)
+        right = ((x0s >= xs) & is_wide).sum(axis=0)
+        usable = (crossing <= allowed) & (left >= 3) & (right >= 3)
+        for count, x in zip(crossing[usable].tolist(), xs[usable].tolist(), strict=True):
+            key = (count, abs(x - middle), x)
+            best = key if best is None or key < best else best
+    return None if best is None else best[2]
+
+
+def _gutter_candidates(page_width: float, *, batch: int = 256) -> Iterator[list[float]]:
+    """The x positions a gutter is looked for at (stepped as ``x += 2.0``), in batches."""
+    xs: list[float] = []
     x = 0.3 * page_width
     while x <= 0.7 * page_width:
-        crossing = sum(1 for f in fragments if f.x0 < x < f.x1)
-        if crossing <= allowed:
-            left = sum(1 for f in fragments if f.x1 <= x and f.x1 - f.x0 >= wide)
-            right = sum(1 for f in fragments if f.x0 >= x and f.x1 - f.x0 >= wide)
-            if left >= 3 and right >= 3:
-                key = (crossing, abs(x - middle), x)
-                best = key if best is None or key < best else best
+        xs.append(x)
+        if len(xs) == batch:
+            yield xs
+            xs = []
         x += 2.0
-    return None if best is None else best[2]
+    if xs:
+        yield xs
 
 
 def fragments_in_reading_order(fragments: Sequence[Fragment], gutter: float | None) -> list[Fragment]:
