@@ -57,7 +57,7 @@ def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
         w_top, w_bottom = word["top"], word["bottom"]
         height = w_bottom - w_top
         height = 0.1 if height < 0.1 else height
-        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+        for index in range(len(rows) - 1, len(rows) - 4 if len(rows) > 3 else -1, -1):
             row_bounds = bounds[index]
             top, bottom = row_bounds
             overlap = (w_bottom if w_bottom < bottom else bottom) - (w_top if w_top > top else top)
@@ -91,7 +91,12 @@ def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8
         previous = row[0]
         current = [previous]
         for word in row[1:]:
-            if word["x0"] - previous["x1"] > limit or _size_jump(previous, word):
+            if word["x0"] - previous["x1"] > limit:
+                jump = True
+            else:  # _size_jump(previous, word), inline: it is asked for nearly every pair of words
+                sa, sb = previous.get("size"), word.get("size")
+                jump = bool(sa and sb) and (sb > 1.25 * sa if sb > sa else sa > 1.25 * sb)
+            if jump:
                 fragments.append(Fragment(current))
                 current = [word]
             else:
