@@ -17,6 +17,8 @@ CID = re.compile(r"\(cid:\d+\)")
 UNUSABLE_SHARE = 0.2  # a page whose characters are this much unmapped is unusable
 MIN_CHARACTERS = 5
 _BAD_CATEGORIES = frozenset({"Co", "Cc", "Cs", "Cn"})
+_ASCII_SPACES = tuple(chr(code) for code in range(128) if chr(code).isspace())
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # category Cc, not a space
 
 
 def _counts(texts: Sequence[str]) -> tuple[int, int, int]:
@@ -29,6 +31,9 @@ def _counts(texts: Sequence[str]) -> tuple[int, int, int]:
     if "(cid:" in text:
         cids = len(CID.findall(text))
         text = CID.sub("", text)
+    if text.isascii():  # no private-use, surrogate or unassigned character: count spaces and controls
+        spaces = sum(map(text.count, _ASCII_SPACES))
+        return len(text) - spaces + cids, cids, len(_ASCII_CONTROL.findall(text))
     total = bad = 0
     for char, count in Counter(text).items():
         if not char.isspace():

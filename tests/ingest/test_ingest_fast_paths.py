@@ -1,4 +1,4 @@
-"""Claims that the layout and text-layer stages give exactly what their first, plainer implementations
+"""Claims that the layout, text-layer and language stages give exactly what their first, plainer implementations
 gave (kept here as references): they run on every page of every PDF, so they were made cheaper per word
 and per character, and must not change a line or a box.
 """
@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.ingest import layout, text_layer
+from analyzer.ingest import language, layout, text_layer
 
 coordinates = st.floats(min_value=-50, max_value=900, allow_nan=False).map(lambda v: round(v * 4) / 4)
 sizes = st.sampled_from([None, 0, 7.0, 9.5, 12.0, 12.4, 18.0])
@@ -138,3 +139,31 @@ texts = st.lists(st.lists(pieces, max_size=12).map("".join), max_size=6)
 @given(texts)
 def test_text_layer_counts_are_the_per_character_ones(lines):
     assert text_layer._counts(lines) == reference_counts(lines)
+
+
+def reference_guess_language(text, sample=20000):
+    text = text[:sample]
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 20:
+        return "und"
+    for code, (low, high) in language.SCRIPTS.items():
+        if sum(low <= ord(ch) <= high for ch in letters) > 0.3 * len(letters):
+            return code
+    if len(language._VIETNAMESE_MARKS.findall(text)) > 0.03 * len(letters):
+        return "vi"
+    words = Counter(word.lower() for word in language._WORD.findall(text))
+    scores = {code: sum(words[w] for w in vocab) for code, vocab in language.STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else "und"
+
+
+phrases = st.sampled_from(
+    ["the victim shall ", "yang dan dalam ", "hendaklah bahawa ", "ang mga sa ", "và của các ", "ผู้เสียหาย ",
+     "ສິດ ", "ကလေး ", "ជនរងគ្រោះ ", "½ ² Ⅻ 12 ", "Việt ", "_x_ ", "Ǆ ", "mana-mana ", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(phrases, max_size=40).map("".join), st.sampled_from([20000, 60]))
+def test_language_guess_is_that_of_the_per_letter_count(text, sample):
+    assert language.guess_language(text, sample=sample) == reference_guess_language(text, sample)
