@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pypdfium2.raw as pdfium_c
 
+from analyzer.ingest.layout import rounded
 from analyzer.ingest.pdf import WORD_OPTIONS
 
 X_TOLERANCE = WORD_OPTIONS["x_tolerance"]
@@ -214,7 +215,7 @@ def _simple_words(chars: Characters, starts_mask, starts, ends, simple) -> list[
     upright = ((a * d > 0) & (b * c <= 0)).tolist()  # as pdfminer: slanted text counts as upright
     scales = [math.hypot(x, y) or 1.0 for x, y in zip(c.tolist(), d.tolist(), strict=True)]
     scaled = fonts * np.array(scales, dtype=np.float64)
-    sizes = [round(value, 2) for value in scaled.tolist()]
+    sizes = rounded(scaled.tolist(), 2)
     # per run (the runs partition the characters): the extremes, and the lowest baseline after the first
     bottoms = chars.bottoms
     later = np.minimum.reduceat(np.where(starts_mask, np.inf, bottoms), starts)[simple]

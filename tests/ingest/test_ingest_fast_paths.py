@@ -167,3 +167,17 @@ phrases = st.sampled_from(
 @given(st.lists(phrases, max_size=40).map("".join), st.sampled_from([20000, 60]))
 def test_language_guess_is_that_of_the_per_letter_count(text, sample):
     assert language.guess_language(text, sample=sample) == reference_guess_language(text, sample)
+
+
+ties = st.integers(min_value=-(10**7), max_value=10**7).map(lambda n: n / 200)  # x.xx5: ties in decimal
+near_ties = ties.map(lambda v: v + 1e-12) | ties.map(lambda v: v - 1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats() | ties | near_ties, max_size=30), st.sampled_from([1, 2]))
+def test_rounding_on_arrays_gives_the_floats_round_gives(values, digits):
+    assert repr(layout.rounded(values, digits)) == repr([round(value, digits) for value in values])
+
+
+def test_rounding_an_int_gives_an_equal_float():
+    assert layout.rounded([0, -3, 12], 1) == [0, -3, 12]
