@@ -39,15 +39,16 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 def guess_language(text: str, *, sample: int = 20000) -> str:
     """Return an ISO 639-1 code for ``text``, or ``"und"`` when there is too little to tell."""
     text = text[:sample]
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < 20:
+    letters = {ch: count for ch, count in Counter(text).items() if ch.isalpha()}  # each distinct letter once
+    total = sum(letters.values())
+    if total < 20:
         return "und"
     for code, (low, high) in SCRIPTS.items():
-        if sum(low <= ord(ch) <= high for ch in letters) > 0.3 * len(letters):
+        if sum(count for ch, count in letters.items() if low <= ord(ch) <= high) > 0.3 * total:
             return code
-    if len(_VIETNAMESE_MARKS.findall(text)) > 0.03 * len(letters):
+    if len(_VIETNAMESE_MARKS.findall(text)) > 0.03 * total:
         return "vi"
-    words = Counter(word.lower() for word in _WORD.findall(text))
+    words = Counter(map(str.lower, _WORD.findall(text)))
     scores = {code: sum(words[w] for w in vocab) for code, vocab in STOPWORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] else "und"

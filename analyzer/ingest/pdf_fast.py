@@ -18,8 +18,6 @@ report characters drawn twice (fake bold) and partly unmapped fonts the same way
 
 from __future__ import annotations
 
-import ctypes
-import math
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,17 +28,13 @@ from analyzer.ingest import layout
 from analyzer.ingest.build import document_from_blocks
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.ocr import OcrOptions
-from analyzer.ingest.pdf import WORD_OPTIONS, _clean_pages, _usable_title
+from analyzer.ingest.pdf import _clean_pages, _usable_title
 from analyzer.ingest.pdf_checks import check_pdf
+from analyzer.ingest.pdfium_words import page_words
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.types import Document
 
 ENGINES = ("auto", "pdfplumber", "pdfium")
-X_TOLERANCE = WORD_OPTIONS["x_tolerance"]
-Y_TOLERANCE = WORD_OPTIONS["y_tolerance"]
-# pdfplumber expands these ligatures by default; PDFium keeps them as single characters.
-# PDFium also reports a hyphen that ends a line as U+FFFE; the PDF itself draws "-".
-CHARACTERS = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st", "\ufffe": "-"}
 
 
 class NeedsPdfplumber(Exception):
@@ -140,67 +134,3 @@ def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]],
     gutter = layout.find_gutter(fragments, page_width=float(right - left))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
     return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered), duplicates
-
-
-def page_words(
-    textpage, *, origin: tuple[float, float] = (0.0, 0.0), dropped: list[int] | None = None
-) -> list[dict]:
-    """The page's words as pdfplumber-style dicts (text, x0, x1, top, bottom, size), upright text only.
-
-    ``origin`` is the page box's top-left corner in PDF coordinates; boxes are returned from it, y down.
-    A character's box runs, as in pdfminer, from the font's descent (PDFium's loose box bottom) up by
-    the font size scaled by the character's matrix (PDFium reports the unscaled size). The number of
-    characters dropped as drawn twice at one place is appended to ``dropped`` when it is given.
-    """
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range(0, count) if count > 0 else ""
-    if len(text) != count:  # characters outside the BMP: read code points one by one
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
-    get_box, get_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
-    x_origin, y_origin = origin
-    words: list[dict] = []
-    current: dict | None = None
-    seen: set[tuple] = set()
-    duplicates = 0
-    for index, char in enumerate(text):
-        if char.isspace() or not get_box(raw, index, rect_ref):
-            current = None
-            continue
-        x0, x1, bottom = rect.left - x_origin, rect.right - x_origin, y_origin - rect.bottom
-        key = (char, round(x0), round(bottom))
-        if key in seen:  # drawn twice at the same place (fake bold): keep the first
-            duplicates += 1
-            continue
-        seen.add(key)
-        height = rect.top - rect.bottom
-        if (
-            current is not None
-            and current["x0"] - X_TOLERANCE <= x0 <= current["x1"] + X_TOLERANCE
-            and abs(bottom - current["base"]) <= Y_TOLERANCE
-            # the loose box's height follows the font size: ask PDFium only when it changes
-            and (abs(height - current["height"]) < 0.01 or get_size(raw, index) == current["font_size"])
-        ):
-            current["text"] += CHARACTERS.get(char, char)
-            current["x1"] = max(current["x1"], x1)
-            current["top"] = min(current["top"], bottom - current["size"])
-            current["bottom"] = max(current["bottom"], bottom)
-            continue
-        font_size = get_size(raw, index)
-        pdfium_c.FPDFText_GetMatrix(raw, index, matrix_ref)
-        scale = math.hypot(matrix.c, matrix.d) or 1.0
-        current = {
-            "text": CHARACTERS.get(char, char), "x0": x0, "x1": x1, "top": bottom - font_size * scale,
-            "bottom": bottom, "size": round(font_size * scale, 2), "base": bottom, "height": height,
-            "font_size": font_size, "upright": matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0,  # as pdfminer: slanted text counts
-        }  # fmt: skip
-        words.append(current)
-    if dropped is not None:
-        dropped.append(duplicates)
-    return [_word(w) for w in words if w["upright"]]
-
-
-def _word(word: dict) -> dict:
-    return {key: word[key] for key in ("text", "x0", "x1", "top", "bottom", "size")}

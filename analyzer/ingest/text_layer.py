@@ -10,21 +10,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 CID = re.compile(r"\(cid:\d+\)")
 UNUSABLE_SHARE = 0.2  # a page whose characters are this much unmapped is unusable
 MIN_CHARACTERS = 5
 _BAD_CATEGORIES = frozenset({"Co", "Cc", "Cs", "Cn"})
+_ASCII_SPACES = tuple(chr(code) for code in range(128) if chr(code).isspace())
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # category Cc, not a space
 
 
 def _counts(texts: Sequence[str]) -> tuple[int, int, int]:
-    """(characters, unmapped ``(cid:NN)`` glyphs, private-use/control/unassigned characters)."""
+    """(characters, unmapped ``(cid:NN)`` glyphs, private-use/control/unassigned characters).
+
+    Spaces are not counted. Each distinct character is looked up once (a page uses a few hundred).
+    """
     text = "".join(texts)
-    cids = len(CID.findall(text))
-    rest = [c for c in CID.sub("", text) if not c.isspace()]
-    bad = sum(c == "\ufffd" or unicodedata.category(c) in _BAD_CATEGORIES for c in rest)
-    return len(rest) + cids, cids, bad
+    cids = 0
+    if "(cid:" in text:
+        cids = len(CID.findall(text))
+        text = CID.sub("", text)
+    if text.isascii():  # no private-use, surrogate or unassigned character: count spaces and controls
+        spaces = sum(map(text.count, _ASCII_SPACES))
+        return len(text) - spaces + cids, cids, len(_ASCII_CONTROL.findall(text))
+    total = bad = 0
+    for char, count in Counter(text).items():
+        if not char.isspace():
+            total += count
+            if char == "\ufffd" or unicodedata.category(char) in _BAD_CATEGORIES:
+                bad += count
+    return total + cids, cids, bad
 
 
 def text_layer_problem(texts: Sequence[str]) -> str | None:
