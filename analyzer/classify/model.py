@@ -4,11 +4,14 @@ harms at all.
 Three kinds of head on the clause's features: an *engagement* head per principle (binary logistic
 regression: does the clause regulate this principle's subject?), one *stance* head over all findings
 (multinomial logistic regression on the clause's features, the principle, and the principle × deontic-frame
-interactions), and a clause *harm* head (binary: has the clause any HARMFUL finding?). The heads give
+interactions), a clause *harm* head (binary: has the clause any HARMFUL finding?) and a *principle harm*
+head per principle (binary: is the clause HARMFUL on this principle?). The heads give
 P(engaged) × P(stance | engaged) per principle, so a clause never gets two stances for one principle;
 the :mod:`~analyzer.classify.combine` combiner, fitted on out-of-fold head outputs, turns those and the
-harm head into calibrated probabilities. The model is saved with skops — never pickle — as
-``model.skops`` beside ``meta.json``; loading lists the file's types first and refuses any outside
+harm heads into calibrated probabilities. The principle harm heads answer in one step what the
+engagement and stance heads answer in two, learning from every clause rather than only from those that
+engage the principle; the combiner weighs both readings. The model is saved with skops — never pickle —
+as ``model.skops`` beside ``meta.json``; loading lists the file's types first and refuses any outside
 :data:`TRUSTED_PREFIXES`, and refuses a model trained on another taxonomy.
 """
 
@@ -53,7 +56,10 @@ def encode(findings_per_clause: Sequence[Sequence[dict]]) -> np.ndarray:
 
 STANCES = LABELS[1:]
 ENGAGED_WEIGHT = 3.0  # class weight of "engaged" in the engagement heads (few clauses engage each principle)
-C_HEADS = 10.0  # inverse regularisation of the engagement, stance and harm heads
+HARM_WEIGHT = 1.0  # class weight of "harmful" in the clause and principle harm heads
+C_ENGAGEMENT = 10.0  # inverse regularisation of the engagement heads
+C_STANCE = 10.0  # ... of the stance head
+C_HARM = 10.0  # ... of the clause harm head and the principle harm heads
 
 
 def _stance_matrix(x: sparse.csr_matrix, frames: np.ndarray, principles: Sequence[int]) -> sparse.csr_matrix:
@@ -91,6 +97,16 @@ def _positive(head: LogisticRegression | DummyClassifier, x: sparse.csr_matrix) 
     return head.predict_proba(x)[:, classes.index(1)] if 1 in classes else np.zeros(x.shape[0])
 
 
+def _per_principle(
+    x: sparse.csr_matrix, targets: np.ndarray, c: float, positive_weight: float, seed: int
+) -> dict[str, LogisticRegression | DummyClassifier]:
+    """One binary head per principle, fitted on that principle's column of ``targets``."""
+    return {
+        principle: _binary_head(targets[:, column], c, positive_weight, seed).fit(x, targets[:, column])
+        for column, principle in enumerate(PRINCIPLE_IDS)
+    }
+
+
 def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
     return np.asarray([frame_row(a) for a in analyses], dtype=np.float32)
 
@@ -107,6 +123,7 @@ class ClauseModel:
         meta: dict | None = None,
         harm: LogisticRegression | DummyClassifier | None = None,
         combiner: Pipeline | None = None,
+        principle_harm: dict[str, LogisticRegression | DummyClassifier] | None = None,
     ) -> None:
         self.features = features
         self.engagement = engagement
@@ -114,6 +131,7 @@ class ClauseModel:
         self.meta = meta or {}
         self.harm = harm
         self.combiner = combiner
+        self.principle_harm = principle_harm
 
     @classmethod
     def fit(
@@ -122,29 +140,28 @@ class ClauseModel:
         findings: Sequence[Sequence[dict]],
         *,
         analyses: Sequence[Analysis] | None = None,
-        c_heads: float = C_HEADS,
+        c_heads: float | None = None,
         seed: int = 13,
         encoder: str = "",
     ) -> ClauseModel:
-        """Fit the features and the heads (not the combiner: it needs out-of-fold outputs, see training)."""
+        """Fit the features and the heads (not the combiner: it needs out-of-fold outputs, see training).
+        ``c_heads``, when given, is the inverse regularisation of every head instead of the module's."""
+        c_engagement, c_stance, c_harm = (c_heads,) * 3 if c_heads else (C_ENGAGEMENT, C_STANCE, C_HARM)
         analyses = analyses if analyses is not None else analyse(texts)
         features = FeatureSpace(encoder=encoder).fit(texts)
         x = features.transform(texts, analyses)
         y = encode(findings)
         engaged = (y > 0).astype(np.int64)
-        engagement = {
-            principle: _binary_head(engaged[:, column], c_heads, ENGAGED_WEIGHT, seed).fit(
-                x, engaged[:, column]
-            )
-            for column, principle in enumerate(PRINCIPLE_IDS)
-        }
-        harmful = (y == LABELS.index("HARMFUL")).any(axis=1).astype(np.int64)
-        harm = _binary_head(harmful, c_heads, 1.0, seed).fit(x, harmful)
+        engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed)
+        harmed = (y == LABELS.index("HARMFUL")).astype(np.int64)
+        harmful = harmed.any(axis=1).astype(np.int64)
+        harm = _binary_head(harmful, c_harm, HARM_WEIGHT, seed).fit(x, harmful)
+        principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed)
         rows, columns = np.nonzero(y)
         stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
-        stance = LogisticRegression(C=c_heads, class_weight="balanced", max_iter=5000, random_state=seed)
+        stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
         stance.fit(stance_x, y[rows, columns])
-        return cls(features, engagement, stance, harm=harm)
+        return cls(features, engagement, stance, harm=harm, principle_harm=principle_harm)
 
     def probabilities(self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None) -> np.ndarray:
         """P(label) per clause and principle, shape (len(texts), 13, 4), rows summing to one: the
@@ -155,8 +172,10 @@ class ClauseModel:
     def head_outputs(
         self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The heads' P(engaged) × P(stance | engaged), shape (len(texts), 13, 4), and the harm head's
-        P(any HARMFUL finding), shape (len(texts),)."""
+        """The heads' P(engaged) × P(stance | engaged), shape (len(texts), 13, 4), and the harm heads':
+        P(any HARMFUL finding) then P(HARMFUL on the principle) for each principle, shape
+        (len(texts), 14) — or only the first, shape (len(texts),), for a model without principle harm
+        heads."""
         analyses = analyses if analyses is not None else analyse(texts)
         x = self.features.transform(texts, analyses)
         out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)), dtype=np.float64)
@@ -167,6 +186,8 @@ class ClauseModel:
             out[:, column, 0] = 1.0 - engaged
             out[:, column, stance_columns] = engaged[:, None] * stance_by_principle[column]
         harm = _positive(self.harm, x) if self.harm is not None else out[:, :, 1].max(axis=1)
+        if self.principle_harm is not None:
+            harm = np.column_stack([harm] + [_positive(self.principle_harm[p], x) for p in PRINCIPLE_IDS])
         return out, harm
 
     def _stance_probabilities(self, x: sparse.csr_matrix, frames: np.ndarray) -> list[np.ndarray]:
@@ -198,6 +219,7 @@ class ClauseModel:
             "stance": self.stance,
             "harm": self.harm,
             "combiner": self.combiner,
+            "principle_harm": self.principle_harm,
             "encoder": self.features.encoder,
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -243,6 +265,7 @@ class ClauseModel:
             meta,
             state.get("harm"),
             state.get("combiner"),
+            state.get("principle_harm"),
         )
 
 

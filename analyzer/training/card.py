@@ -76,11 +76,12 @@ exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/c
 (consent overrides, compulsory acts, costs put on or lifted from the victim, scheduled removal, support
 that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
 engagement logistic regression per principle, one stance logistic regression over all findings (with
-principle × frame and principle × cue interactions) and a clause harm head (has the clause any HARMFUL
-finding?). A combiner (multinomial logistic regression per clause and principle, fitted on out-of-fold
-outputs of the heads) reads P(engaged) × P(stance), the harm head and where the principle stands among
-the clause's harms, so a clause whose harm is spread over principles still gets its likeliest one; its
-probabilities are the calibrated confidences. A penalty on an offender is no finding about the victim
+principle × frame and principle × cue interactions), a clause harm head (has the clause any HARMFUL
+finding?) and a principle harm head per principle (is the clause HARMFUL on this principle?). A combiner
+(multinomial logistic regression per clause and principle, fitted on out-of-fold outputs of the heads)
+reads P(engaged) × P(stance), the harm heads and where the principle stands among the clause's harms,
+so a clause whose harm is spread over principles still gets its likeliest one; its probabilities are
+the calibrated confidences. A penalty on an offender is no finding about the victim
 (rule).{_encoder_note(meta)} Seed
 {meta["training"]["seed"]}. A finding is asserted when the probability of its stance reaches that stance's
 threshold, tuned by {meta["training"]["cv_folds"]}-fold cross-validation on the train split (false alarms

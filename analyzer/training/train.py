@@ -21,10 +21,11 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
+from analyzer.classify import model as heads_config
 from analyzer.classify.classifier import rule_adjusted
 from analyzer.classify.combine import C_COMBINER, combined, fit_combiner
 from analyzer.classify.features import Analysis, analyse
-from analyzer.classify.model import C_HEADS, ENGAGED_WEIGHT, LABELS, ClauseModel, encode
+from analyzer.classify.model import LABELS, ClauseModel, encode
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.card import model_card
 from analyzer.training.metrics import evaluate
@@ -64,9 +65,10 @@ def cross_validated(
     encoder: str = "",
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold head outputs for every clause: (n, principles, labels) and the harm head's (n,)."""
+    """Out-of-fold head outputs for every clause: (n, principles, labels) and the harm heads' (n, 1 +
+    principles), as :meth:`ClauseModel.head_outputs` gives them."""
     heads = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)))
-    harm = np.zeros(len(texts))
+    harm = None
     for fold, (train, test) in enumerate(splits, start=1):
         progress(f"cross-validation fold {fold}/{len(splits)}")
         model = ClauseModel.fit(
@@ -76,7 +78,9 @@ def cross_validated(
             seed=seed,
             encoder=encoder,
         )
-        heads[test], harm[test] = model.head_outputs([texts[i] for i in test], [analyses[i] for i in test])
+        heads[test], fold_harm = model.head_outputs([texts[i] for i in test], [analyses[i] for i in test])
+        harm = np.zeros((len(texts), *fold_harm.shape[1:])) if harm is None else harm
+        harm[test] = fold_harm
     return heads, harm
 
 
@@ -179,6 +183,7 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
     from analyzer.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
+    h = heads_config
     return {
         "name": out.name,
         "analyzer_version": __version__,
@@ -204,9 +209,9 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
         "training": {
             "seed": seed,
             "cv_folds": folds,
-            "engagement": f"LogisticRegression(C={C_HEADS:g}, class_weight {{engaged: {ENGAGED_WEIGHT:g}}}) per principle",
-            "stance": f"LogisticRegression(C={C_HEADS:g}, balanced) over findings, principle × (frame, stance cues)",
-            "harm": f"LogisticRegression(C={C_HEADS:g}): has the clause any HARMFUL finding",
+            "engagement": f"LogisticRegression(C={h.C_ENGAGEMENT:g}, class_weight {{engaged: {h.ENGAGED_WEIGHT:g}}}) per principle",
+            "stance": f"LogisticRegression(C={h.C_STANCE:g}, balanced) over findings, principle × (frame, stance cues)",
+            "harm": f"LogisticRegression(C={h.C_HARM:g}, class_weight {{harmful: {h.HARM_WEIGHT:g}}}): has the clause any HARMFUL finding; and one per principle: is it HARMFUL on that principle",
             "combiner": f"LogisticRegression(C={C_COMBINER:g}) over (clause, principle) head outputs, "
             "fitted on out-of-fold predictions (also the calibration)",
             "encoder": encoder,
