@@ -81,7 +81,6 @@ def test_scorecard_counts_follow_the_findings():
     card = result.scorecard
     assert set(card["principles"]) == set(PRINCIPLE_IDS)
     emit = card["emit_thresholds"]
-    assert emit["HARMFUL"] < emit["PROTECTIVE"] < emit["NEUTRAL"]  # as the shipped model was tuned
     for stance in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
         counted = sum(f.stance == stance and f.confidence >= emit[stance] for f in result.findings)
         assert card[stance.lower()] == counted

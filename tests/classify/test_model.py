@@ -22,7 +22,8 @@ from analyzer.training.metrics import evaluate
 from analyzer.training.train import default_model_dir
 from analyzer.types import PRINCIPLE_IDS
 
-# Floors on the dev split (FIGURES), a little below the measured figures so that retraining noise does not fail them.
+# Floors on the dev split (569 clauses; the shipped model: F1 0.755, macro 0.620, false alarms 0.046,
+# ECE 0.050), a little below the measured figures so that retraining noise does not fail them.
 DEV_FLOORS = {
     "harmful_clause_f1": 0.72,
     "harmful_macro_f1": 0.58,
