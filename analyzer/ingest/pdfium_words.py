@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 import struct
 from itertools import repeat
 from typing import NamedTuple
@@ -87,11 +88,21 @@ def page_words(
         dropped.append(duplicates)
     if any(char in chars.text for char in CHARACTERS):
         words = [(text.translate(_EXPANDED), *rest) for text, *rest in words]
+    if _SURROGATE.search(chars.text):  # a character outside the BMP comes as two UTF-16 halves: pair them
+        words = [(_paired(text), *rest) for text, *rest in words]
     return [
         {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size}
         for text, x0, x1, top, bottom, size, upright in words
         if upright
     ]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _paired(text: str) -> str:
+    """``text`` with UTF-16 surrogate halves joined into their characters (a lone half becomes U+FFFD)."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def page_characters(textpage, *, origin: tuple[float, float]) -> tuple[Characters, int]:

@@ -188,6 +188,8 @@ def reference_words(
         }  # fmt: skip
         words.append(current)
     keys = ("text", "x0", "x1", "top", "bottom", "size")
+    for word in words:  # PDFium gives a character outside the BMP as two UTF-16 halves
+        word["text"] = word["text"].encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return [{key: word[key] for key in keys} for word in words if word["upright"]], duplicates
 
 
@@ -337,3 +339,26 @@ def test_packed_and_plain_duplicate_keys_agree():
         expected.append((key[0], round(key[1]), round(key[2])) not in seen)
         seen.add((key[0], round(key[1]), round(key[2])))
     assert keep.tolist() == expected == far.tolist()
+
+
+def test_characters_outside_the_bmp_read_as_with_pdfplumber(pdfs):
+    """PDFium numbers the two UTF-16 halves of such a character apart; the words hold the character."""
+    from analyzer.ingest import read_document
+
+    unicode_pdf = next(path for path in pdfs if path.name == "unicode.pdf")
+    lines = {
+        engine: [
+            line
+            for line in read_document(unicode_pdf, engine=engine, timeout=None).pages[0].text.splitlines()
+            if "italic" in line or "math" in line
+        ]
+        for engine in ("pdfium", "pdfplumber")
+    }
+    assert (
+        lines["pdfium"]
+        == lines["pdfplumber"]
+        == [
+            "Section 2. Old italic \U00010300\U00010301\U00010302 letters here.",
+            "Section 3. Bold math \U0001d400\U0001d401\U0001d402 then text.",
+        ]
+    )
