@@ -53,7 +53,7 @@ def emit_thresholds(result: AuditResult) -> dict[str, float]:
 
 
 def thresholds_text(emit: dict[str, float]) -> str:
-    """ "harmful 0.35, protective 0.42, neutral 0.75": the emit thresholds for a caption."""
+    """ "harmful 0.375, protective 0.45, neutral 0.5": the emit thresholds for a caption."""
     return ", ".join(f"{stance.lower()} {value:g}" for stance, value in emit.items())
 
 

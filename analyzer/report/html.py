@@ -147,7 +147,7 @@ def summary_html(result: AuditResult) -> str:
         f"{threshold_percent(emit['PROTECTIVE'])} (protective) or {threshold_percent(emit['NEUTRAL'])} (neutral), "
         "and the document score is the mean of the "
         "principle scores it has (a principle with neither protective nor harmful clauses is left out); "
-        "findings below that confidence are listed for review but not counted.</p></section>"
+        "findings below their stance's threshold are listed for review but not counted.</p></section>"
     )
 
 

@@ -82,6 +82,12 @@ class Store:
                     self.connection.execute(statement)
                 self.connection.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
                 self.connection.commit()
+            except duckdb.Error as error:
+                self.connection.rollback()
+                raise ValueError(
+                    f"{self.path}: cannot bring the store from schema version {stored} to {SCHEMA_VERSION} "
+                    f"({type(error).__name__}: {str(error).splitlines()[0]}); the file is unchanged"
+                ) from None
             except BaseException:
                 self.connection.rollback()
                 raise

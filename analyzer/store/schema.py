@@ -120,11 +120,11 @@ ADDED_IN_2: dict[str, tuple[str, ...]] = {
 }
 EMIT_COLUMNS = ("emit_harmful", "emit_protective", "emit_neutral")
 # Version 3 replaced the one emit threshold per document by one per stance: the audits stored before it
-# used one threshold for every stance, so each new column takes its value.
+# used one threshold for every stance, so each new column takes its value. The old column stays (unused,
+# empty for new audits): dropping it would fail on a file where a user made an index on the table.
 TO_3 = (
     *(f"ALTER TABLE documents ADD COLUMN IF NOT EXISTS {column} DOUBLE" for column in EMIT_COLUMNS),
     "UPDATE documents SET " + ", ".join(f"{column} = emit_threshold" for column in EMIT_COLUMNS),
-    "ALTER TABLE documents DROP COLUMN emit_threshold",
 )
 
 

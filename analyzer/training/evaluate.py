@@ -1,7 +1,8 @@
 """``dnh evaluate``: the figures of ``metrics.json`` recomputed for a saved model.
 
 The dev split is scored with the saved model as it is; cross-validation refits fresh models on folds of
-the train split with the same seed and folds as training, so the figures reproduce ``metrics.json``.
+the train split with the same seed and folds as training, so the figures reproduce ``metrics.json`` of a
+model trained by this version's code (for an older model, cross-validation describes today's method).
 With a folder of real legislation, the documents that have a key in ``corpus/legislation/`` are scored
 end to end as well (not part of ``metrics.json``).
 """
@@ -45,15 +46,16 @@ def legislation_figures(
     that no longer lines up with the document's clauses raises an :class:`InputError` naming the clause."""
     from analyzer.corpus.answer_keys import document_clauses, key_problems, read_key
     from analyzer.errors import InputError
+    from analyzer.ingest import READERS
 
     if not fixtures.is_dir():
         raise InputError(fixtures, "no such folder (the folder holding the legislation documents)")
     pairs = []
     for key in sorted((corpus or default_corpus_dir()).joinpath(LEGISLATION).glob(f"*{KEY_SUFFIX}")):
         stem = key.name[: -len(KEY_SUFFIX)]
-        documents = sorted(
-            p for p in fixtures.glob(f"{stem}.*") if p.is_file() and not p.name.endswith(KEY_SUFFIX)
-        )
+        documents = [
+            fixtures / f"{stem}{suffix}" for suffix in READERS if (fixtures / f"{stem}{suffix}").is_file()
+        ]
         if not documents:
             progress(f"skipped {stem}: no such document in {fixtures}")
             continue

@@ -9,7 +9,8 @@ the false alarms within bounds. The rule, over a grid of (HARMFUL, PROTECTIVE, N
 1. the false-alarm rate stays at or below ``max_false_alarms`` (when no triple does, the lowest rate);
 2. then the best harmful-clause F1 + macro-F1 of HARMFUL findings (the issue's targets);
 3. then the best micro-F1 over all findings (protective and neutral findings right too);
-4. then the lowest thresholds (more findings shown, fewer hidden).
+4. then the lowest sum of the three thresholds (more findings shown, fewer hidden); among triples
+   equal in all of these, the last in grid order.
 
 Every figure decomposes by stance (a cell's prediction depends only on its likeliest stance's threshold),
 so the whole grid is scored with array arithmetic rather than one evaluation per triple.

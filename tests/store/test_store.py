@@ -508,6 +508,10 @@ def test_a_version_2_store_keeps_its_one_emit_threshold_for_every_stance(tmp_pat
     with Store(path) as store:
         store.save(audit("MY"))
     downgrade(path, 2, emit=0.5)
+    import duckdb
+
+    with duckdb.connect(str(path)) as connection:  # a user's own index does not block the migration
+        connection.execute("CREATE INDEX by_country ON documents (country)")
     with Store(path) as store:
         findings = load_findings(store)
         expected = [f.confidence >= 0.5 for f in audit("MY").findings]
@@ -515,7 +519,6 @@ def test_a_version_2_store_keeps_its_one_emit_threshold_for_every_stance(tmp_pat
         assert store.query(
             "SELECT emit_harmful, emit_protective, emit_neutral FROM documents"
         ).values.tolist() == [[0.5, 0.5, 0.5]]
-        assert "emit_threshold" not in store.query("SELECT * FROM documents").columns
         page = render_html(load_result(audit("MY").document.doc_id, store))
         assert "confidence of at least 50% (harmful), 50% (protective) or 50% (neutral)" in page
         store.save(audit("TH"))

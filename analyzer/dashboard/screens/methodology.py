@@ -24,10 +24,10 @@ SPLITS = {
 
 
 def _bands(thresholds: Thresholds) -> str:
-    """ "harmful ≥ 0.35, review 0.20–0.50; …" for each stance."""
+    """ "harmful ≥ 0.375, review 0.225–0.525; …" for each stance."""
     low, high = thresholds.review_low, thresholds.review_high
     return "; ".join(
-        f"{stance.lower()} ≥ {emit:.2f}, review {low[stance]:.2f}–{high[stance]:.2f}"
+        f"{stance.lower()} ≥ {emit:g}, review {low[stance]:g}–{high[stance]:g}"
         for stance, emit in thresholds.emit.items()
     )
 
