@@ -4,9 +4,9 @@ Per principle, the asserted findings (confidence at or above the model's emit th
 stance, recorded in the scorecard as ``emit_thresholds``) are counted by stance; findings marked
 ``needs_review`` are counted apart. The **principle score** is ``100 × protective / (protective +
 harmful)`` — the share of the document's binding language on that principle that protects — and is
-``None`` when the document has neither. The **document score** is the
-mean of the principle scores it has. A **gap** is a principle no clause protects. For a country,
-**contradictions** are principles protected in one of its documents and harmed in another.
+``None`` when the document has neither. The **document score** is the mean of the principle scores it
+has. A **gap** is a principle no clause protects. For a country, **contradictions** are principles
+protected in one of its documents and harmed in another.
 """
 
 from __future__ import annotations

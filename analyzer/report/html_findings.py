@@ -20,7 +20,7 @@ from analyzer.report.html_text import (
     principle_name,
     threshold_percent,
 )
-from analyzer.score import emit_thresholds
+from analyzer.score import emit_thresholds, is_asserted
 from analyzer.taxonomy import Taxonomy
 from analyzer.types import PRINCIPLE_IDS, AuditResult, Clause, Finding
 
@@ -175,7 +175,7 @@ def protective_html(result: AuditResult, taxonomy: Taxonomy) -> str:
         else '<p class="none">None.</p>'
     )
     neutral = [f for f in result.findings if f.stance == "NEUTRAL"]
-    strong = sum(f.confidence >= thresholds["NEUTRAL"] for f in neutral)
+    strong = sum(is_asserted(f, thresholds) for f in neutral)
     return (
         f'<section id="protective" aria-labelledby="protective-h"><h2 id="protective-h">Protective provisions: '
         f"{len(counted)} counted, {len(review)} needing review</h2>{table}"

@@ -2,9 +2,9 @@
 
 A reviewed clause's labels are the findings its audit asserted (confidence at or above the document's
 emit threshold for the finding's stance), with the reviewers' decisions applied in the order they were
-made: ``accept`` keeps (or adds) the reviewed finding, ``change`` replaces it, ``reject`` drops it. The records are marked
-``difficulty: "hard"`` (a reviewer had to look at them) and ``split: "train"``, so they never leak into
-the evaluation split.
+made: ``accept`` keeps (or adds) the reviewed finding, ``change`` replaces it, ``reject`` drops it. The
+records are marked ``difficulty: "hard"`` (a reviewer had to look at them) and ``split: "train"``, so
+they never leak into the evaluation split.
 """
 
 from __future__ import annotations

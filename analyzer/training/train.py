@@ -4,8 +4,9 @@ Steps, all seeded: analyse every clause once (deontic frame, topics); cross-vali
 train split (folds grouped by contrast pair, so a pair never straddles train and test); fit the
 combiner on their out-of-fold outputs (the shipped one on all folds; for the cross-validated figures one
 per fold on the other folds) and tune the emit threshold of each stance on the cross-validated
-figures (:mod:`analyzer.training.tuning`); fit the heads on
-the whole train split; score the dev split, which training never sees. The folder gets ``model.skops``, ``meta.json``, ``metrics.json`` and ``card.md``.
+figures (:mod:`analyzer.training.tuning`); fit the heads on the whole train split; score the dev split,
+which training never sees. The folder gets ``model.skops``, ``meta.json``, ``metrics.json`` and
+``card.md``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sklearn.pipeline import Pipeline
 
 from analyzer import __version__
 from analyzer.classify import model as heads_config
-from analyzer.classify.classifier import rule_adjusted
+from analyzer.classify.classifier import Thresholds, rule_adjusted
 from analyzer.classify.combine import C_COMBINER, combined, fit_combiner
 from analyzer.classify.features import Analysis, analyse
 from analyzer.classify.model import LABELS, ClauseModel, encode
@@ -198,14 +199,11 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
         },
         "labels": list(LABELS),
         "principles": list(PRINCIPLE_IDS),
-        "thresholds": {
-            stance: {
-                "emit": value,
-                "review_low": round(max(value - REVIEW_BAND, 0.0), 3),
-                "review_high": round(min(value + REVIEW_BAND, 1.0), 3),
-            }
-            for stance, value in emit.items()
-        },
+        "thresholds": Thresholds(
+            emit=emit,
+            review_low={stance: round(max(value - REVIEW_BAND, 0.0), 3) for stance, value in emit.items()},
+            review_high={stance: round(min(value + REVIEW_BAND, 1.0), 3) for stance, value in emit.items()},
+        ).to_meta(),
         "training": {
             "seed": seed,
             "cv_folds": folds,

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from analyzer.classify.model import LABELS, encode
-from analyzer.training.metrics import HARMFUL, predicted_labels
+from analyzer.training.metrics import evaluate
 
 GRID = tuple(round(float(x), 3) for x in np.arange(0.20, 0.801, 0.025))
 MAX_FALSE_ALARMS = 0.05
@@ -35,13 +35,11 @@ def _f1(tp: np.ndarray, predicted: np.ndarray, actual: int | np.ndarray) -> np.n
     return np.divide(2.0 * tp, total, out=np.zeros(np.broadcast(tp, total).shape), where=total > 0)
 
 
-def harmful_score(gold: np.ndarray, predicted: np.ndarray) -> float:
-    """Harmful-clause F1 + macro-F1 of HARMFUL findings over principles (rounded: near-ties are ties)."""
-    gold_h, pred_h = gold == HARMFUL, predicted == HARMFUL
-    clause_g, clause_p = gold_h.any(axis=1), pred_h.any(axis=1)
-    clause = _f1(np.array((clause_g & clause_p).sum()), np.array(clause_p.sum()), int(clause_g.sum()))
-    per_principle = _f1((gold_h & pred_h).sum(axis=0), pred_h.sum(axis=0), gold_h.sum(axis=0))
-    return round(float(clause) + float(per_principle.mean()), 4)
+def harmful_score(findings: Sequence[Sequence[dict]], probabilities: np.ndarray, threshold: float) -> float:
+    """Harmful-clause F1 + macro-F1 of HARMFUL findings, as :func:`evaluate` gives them, with the HARMFUL
+    threshold ``threshold`` (HARMFUL predictions depend on no other threshold)."""
+    figures = evaluate(findings, probabilities, emit=threshold)
+    return round(figures["harmful_clause"]["f1"] + figures["harmful_macro_f1"], 4)
 
 
 def tune_thresholds(
@@ -59,7 +57,7 @@ def tune_thresholds(
     confidence = stances.max(axis=2)
     empty = ~(gold != 0).any(axis=1)
     reached = confidence[None] >= values[:, None, None]  # (grid, clauses, principles)
-    harm = np.array([harmful_score(gold, predicted_labels(probabilities, emit=t)) for t in values])
+    harm = np.array([harmful_score(findings, probabilities, t) for t in values])
     alarms, true_positives, predicted = [], [], []
     for label in range(1, len(LABELS)):
         mine = reached & (best == label)[None]
