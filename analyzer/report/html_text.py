@@ -63,8 +63,9 @@ def excerpt(text: str, *, limit: int = EXCERPT_CHARS) -> str:
 
 
 def percent(value: float) -> str:
-    """``value`` as a whole percentage, rounded down so that a value below a threshold never shows as it."""
-    return f"{math.floor(value * 100 + 1e-9)}%"
+    """``value`` as a percentage to a tenth, rounded down so that a value below a threshold never shows as
+    it (thresholds such as 37.5 % have a tenth too)."""
+    return f"{math.floor(value * 1000 + 1e-9) / 10:g}%"
 
 
 def threshold_percent(value: float) -> str:

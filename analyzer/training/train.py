@@ -184,7 +184,7 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
     from analyzer.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
-    h = heads_config
+    h = heads_config  # read at call time: a setting changed for an experiment is recorded as used
     return {
         "name": out.name,
         "analyzer_version": __version__,

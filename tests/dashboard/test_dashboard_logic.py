@@ -170,7 +170,7 @@ def test_clause_cards_show_the_ocr_confidence_of_scanned_pages(my_result):
     first, later = my_result.clauses[0], next(c for c in my_result.clauses if min(c.pages) > 1)
     html = clause_cards_html([first, later], {}, load_taxonomy(), document=document)
     cards = html.split('<div class="dnh-clause')[1:]
-    assert "OCR 87%" in cards[0] and "OCR" not in cards[1]
+    assert "OCR 87.3%" in cards[0] and "OCR" not in cards[1]
 
 
 @pytest.mark.skipif(__import__("shutil").which("tesseract") is None, reason="Tesseract is not installed")

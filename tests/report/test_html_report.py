@@ -329,9 +329,12 @@ def test_evidence_spans_are_sorted_and_disjoint():
 @pytest.mark.parametrize(
     ("case", "value", "expected"),
     [
-        ("just below a 45% threshold", 0.4495, "44%"),
+        ("just below a 45% threshold", 0.4495, "44.9%"),
         ("exactly the threshold", 0.45, "45%"),
-        ("high", 0.8654, "86%"),
+        ("just below a 37.5% threshold", 0.3749, "37.4%"),
+        ("exactly a threshold with a tenth", 0.375, "37.5%"),
+        ("high", 0.8654, "86.5%"),
+        ("certain", 1.0, "100%"),
     ],
 )
 def test_percent_never_rounds_up_across_a_threshold(case, value, expected):
