@@ -23,6 +23,7 @@ from analyzer.errors import InputError
 from analyzer.ingest import layout
 from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
+from analyzer.ingest.lines import repair_hyphenation, running_line_indexes
 from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
 from analyzer.ingest.pdf_checks import check_pdf
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
@@ -133,7 +134,7 @@ def _no_text_reason(unreadable: dict[int, str], ocr: OcrOptions) -> str:
 def _clean_pages(pages: list[tuple[float, float, list[list[layout.Fragment]]]]) -> list[RawPage]:
     """Drop running lines, repair hyphenation and turn fragments into ``RawLine``s with boxes."""
     flat = [[f.text for block in blocks for f in block] for _, _, blocks in pages]
-    drops = layout.running_line_indexes(flat)
+    drops = running_line_indexes(flat)
     keep = {m.lower() for lines in flat for line in lines for m in _HYPHENATED.findall(line)}
     result: list[RawPage] = []
     for number, ((width, height, blocks), drop) in enumerate(zip(pages, drops, strict=True), start=1):
@@ -145,7 +146,7 @@ def _clean_pages(pages: list[tuple[float, float, list[list[layout.Fragment]]]]) 
                 if index not in drop:
                     kept.append(fragment)
                 index += 1
-            texts = layout.repair_hyphenation([f.text for f in kept], keep=keep)
+            texts = repair_hyphenation([f.text for f in kept], keep=keep)
             raw_blocks.append(
                 [
                     RawLine(text, Box(number, f.x0, f.top, f.x1, f.bottom))

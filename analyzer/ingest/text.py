@@ -16,7 +16,7 @@ from pathlib import Path
 
 from analyzer.errors import InputError
 from analyzer.ingest.build import RawLine, RawPage, document_from_blocks, read_input_bytes
-from analyzer.ingest.layout import remove_running_lines
+from analyzer.ingest.lines import remove_running_lines
 from analyzer.types import Document
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
