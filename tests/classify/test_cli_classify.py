@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analyzer.corpus.dataset import default_corpus_dir
 from analyzer.training.train import default_model_dir
 
 DNH = Path(sys.executable).parent / "dnh"
@@ -100,8 +101,13 @@ def test_train_adds_reviewed_clauses_and_writes_a_loadable_model(tmp_path):
         {"id": "R-3", "text": "The Council shall publish its annual report in March.", "findings": []},
     ]
     reviews.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    # A slice of the real corpus keeps the test about the command, not about training 3,000 clauses.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = (default_corpus_dir() / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
+    (corpus / "clauses.jsonl").write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
     out = tmp_path / "model"
-    result = run("train", "--reviews", str(reviews), "--out", str(out), "--folds", "2")
+    result = run("train", "--corpus", str(corpus), "--reviews", str(reviews), "--out", str(out), "--folds", "2")
     assert result.returncode == 0, result.stderr
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["corpus"]["extra_reviewed"] == 3
