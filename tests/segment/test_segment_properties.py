@@ -105,6 +105,7 @@ def container_title_lines(document) -> set[int]:
 @example("shall\n\nSection 3.")
 @example("Sec. 4 (a) shall")
 @example("\x08")
+@example("V A\n•")  # a roman heading's title ran on into the next line
 def test_segmenter_never_fails_and_never_loses_text(tmp_path, text):
     document = _read(tmp_path, text)
     if document is None:
