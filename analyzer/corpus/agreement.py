@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.errors import InputError
-from analyzer.types import PRINCIPLE_IDS
+from analyzer.types import PRINCIPLE_IDS, STANCES
 
 KEY_SUFFIX = ".key.jsonl"
 MIN_SUPPORT = 5  # a principle's presence kappa is reported when the two keys mark it on this many clauses
@@ -97,16 +97,13 @@ def principle_agreement(pairs: Sequence[tuple[frozenset, frozenset]], principle:
     )
 
 
-def document_agreement(
-    name: str, first: Sequence[dict], second: Sequence[dict], *, lines: Sequence[int] | None = None
-) -> DocumentAgreement:
-    """The agreement of two lined-up lists of key lines (see :func:`lined_up`). ``lines`` numbers the
-    clauses in the disagreement list (default 1, 2, ...)."""
+def document_agreement(name: str, first: Sequence[dict], second: Sequence[dict]) -> DocumentAgreement:
+    """The agreement of two lined-up lists of key lines (see :func:`lined_up`); a disagreeing clause is
+    listed as "line:number", its line counted from 1 in the key."""
     pairs = [(finding_set(a), finding_set(b)) for a, b in zip(first, second, strict=True)]
-    numbers = lines or range(1, len(pairs) + 1)
     disagreements = tuple(
         f"{line}:{entry.get('number', '')}"
-        for line, entry, (a, b) in zip(numbers, first, pairs, strict=True)
+        for line, (entry, (a, b)) in enumerate(zip(first, pairs, strict=True), start=1)
         if a != b
     )
     harmful = [[any(s == "HARMFUL" for _, s in side) for side in pair] for pair in pairs]
@@ -121,8 +118,25 @@ def document_agreement(
     )
 
 
+def _line_problem(entry: object) -> str | None:
+    """Why a parsed line is not a usable key line, or ``None``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("findings", []), list):
+        return "not a key line (an object with a findings list)"
+    seen: set[str] = set()
+    for finding in entry.get("findings", []):
+        principle = finding.get("principle") if isinstance(finding, dict) else None
+        stance = finding.get("stance") if isinstance(finding, dict) else None
+        if principle not in PRINCIPLE_IDS or stance not in STANCES:
+            return f"unknown finding {principle!r}/{stance!r}"
+        if principle in seen:
+            return f"two stances for {principle}"
+        seen.add(principle)
+    return None
+
+
 def read_key_lines(path: Path) -> list[dict]:
-    """A key's lines; a line that is not a JSON object is an :class:`InputError` naming it."""
+    """A key's lines; a line that is not a key line (JSON object, known findings, one stance per
+    principle) is an :class:`InputError` naming it."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -134,9 +148,10 @@ def read_key_lines(path: Path) -> list[dict]:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError:
-            raise InputError(path, f"line {index} is not JSON") from None
-        if not isinstance(entry, dict) or not isinstance(entry.get("findings", []), list):
-            raise InputError(path, f"line {index} is not a key line (an object with a findings list)")
+            raise InputError(path, f"line {index}: not JSON") from None
+        problem = _line_problem(entry)
+        if problem:
+            raise InputError(path, f"line {index}: {problem}")
         entries.append(entry)
     return entries
 

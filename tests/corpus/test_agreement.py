@@ -149,6 +149,17 @@ def test_cli_prints_the_figures_and_refuses_bad_input_in_one_line(tmp_path):
     (tmp_path / "d").mkdir()
     missing = CliRunner().invoke(app, ["corpus", "agreement", str(tmp_path / "c"), str(tmp_path / "d")])
     assert missing.exit_code == 2 and "has no a.key.jsonl" in missing.output
-    (tmp_path / "bad.key.jsonl").write_text('{"number": "1"}\nnot json\n', encoding="utf-8")
-    broken = CliRunner().invoke(app, ["corpus", "agreement", str(first), str(tmp_path / "bad.key.jsonl")])
-    assert broken.exit_code == 2 and "line 2 is not JSON" in broken.output
+    for case, text, says in (
+        ("not JSON", '{"number": "1"}\nnot json\n', "line 2: not JSON"),
+        ("unknown principle", json.dumps(line("1", ("NON_HARM", H))), "line 1: unknown finding 'NON_HARM'"),
+        (
+            "two stances",
+            json.dumps(line("1", ("NON_DETENTION", H), ("NON_DETENTION", P))),
+            "line 1: two stances",
+        ),
+    ):
+        bad = tmp_path / "bad.key.jsonl"
+        bad.write_text(text + "\n", encoding="utf-8")
+        broken = CliRunner().invoke(app, ["corpus", "agreement", str(first), str(bad)])
+        assert broken.exit_code == 2 and says in broken.output, case
+        assert len(broken.output.strip().splitlines()) == 1, case
