@@ -119,3 +119,20 @@ def corpus_stats(
         return
     target.write_text(sheet, encoding="utf-8")
     typer.echo(f"wrote {target}")
+
+
+@corpus_app.command("agreement")
+def corpus_agreement(
+    keys_a: Path = typer.Argument(..., help="An answer key (NAME.key.jsonl), or a folder of keys."),
+    keys_b: Path = typer.Argument(..., help="The other annotator's key of the same document, or folder."),
+) -> None:
+    """Agreement between two annotators' keys: identical clauses, Cohen's kappa (HARMFUL, any finding,
+    each principle), and the disagreeing clauses, per document and overall."""
+    from analyzer.corpus.agreement import compare, report_lines
+
+    try:
+        documents = compare(keys_a, keys_b)
+    except InputError as error:
+        fail(str(error))
+    for line in report_lines(documents):
+        typer.echo(line)

@@ -18,6 +18,12 @@ from analyzer.types import Clause
 from tests.helpers import fixture_path
 
 KEYS = sorted((default_corpus_dir() / LEGISLATION).glob(f"*{KEY_SUFFIX}"))
+ANNOTATORS = ("first", "second")  # the two independent annotations; KEYS is their adjudication
+ANNOTATOR_KEYS = [
+    key
+    for name in ANNOTATORS
+    for key in sorted((default_corpus_dir() / LEGISLATION / name).glob(f"*{KEY_SUFFIX}"))
+]
 FIXTURE_NAMES = {
     "ph-ra9208-2003-anti-trafficking-act": "ph-ra9208-2003-anti-trafficking-act.pdf",
     "my-atipsom-bill-2007-en": "my-atipsom-bill-2007-en.md",
@@ -70,9 +76,27 @@ def test_there_are_keys_and_they_carry_no_text():
             assert len(entry["sha"]) == 12
 
 
-@pytest.mark.parametrize("key", KEYS, ids=stem)
+@pytest.mark.parametrize("key", KEYS + ANNOTATOR_KEYS, ids=lambda k: f"{k.parent.name}/{stem(k)}")
 def test_legislation_key_lines_up_with_the_fixture(key):
     assert key_problems(clauses_of(stem(key)), read_key(key)) == []
+    assert all(set(entry) <= {"number", "sha", "findings", "note"} for entry in read_key(key)), "no text"
+
+
+def _pairs(entry: dict) -> set[tuple[str, str]]:
+    return {(f["principle"], f["stance"]) for f in entry["findings"]}
+
+
+@pytest.mark.parametrize("key", KEYS, ids=stem)
+def test_adjudicated_key_decides_every_disagreement_and_changes_nothing_else(key):
+    """The adjudicated key is the first annotator's, except where the two annotators disagree: each such
+    clause carries an "adjudicated:" note, and no other clause differs from the first key."""
+    first, second = (read_key(key.parent / name / key.name) for name in ANNOTATORS)
+    for line, (final, a, b) in enumerate(zip(read_key(key), first, second, strict=True), start=1):
+        if _pairs(a) != _pairs(b):
+            assert final.get("note", "").startswith("adjudicated:"), f"line {line}"
+            assert _pairs(final) in (_pairs(a), _pairs(b)) or "decided" in final["note"], f"line {line}"
+        else:
+            assert final == a, f"line {line}"
 
 
 def test_ra9208_key_has_the_protective_provisions_reviews_cite():
