@@ -11,7 +11,9 @@ convention 17), unless it punishes disclosing a victim's identity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +80,22 @@ def final_probabilities(model: ClauseModel, texts: Sequence[str], analyses: Sequ
     return rule_adjusted(model.probabilities(texts, analyses), analyses)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one batch (if it was running). A batch allocates
+    tens of thousands of small objects, and each allocation burst triggers collections that also walk
+    the ~200,000 long-lived objects of the loaded model, vocabularies and matchers: about a tenth of the
+    classifier's time. A batch creates no reference cycles worth collecting early; collection resumes
+    after it."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 class Classifier:
     """A loaded model with its thresholds and the taxonomy it was trained on."""
 
@@ -105,10 +123,11 @@ class Classifier:
         results: list[list[Finding]] = []
         for start in range(0, len(texts), batch):
             chunk_ids, chunk = ids[start : start + batch], list(texts[start : start + batch])
-            analyses = analyse(chunk)
-            probabilities = self.probabilities(chunk, analyses)
-            for clause_id, analysis, row in zip(chunk_ids, analyses, probabilities, strict=True):
-                results.append(self._findings(clause_id, analysis, row))
+            with _collector_paused():
+                analyses = analyse(chunk)
+                probabilities = self.probabilities(chunk, analyses)
+                for clause_id, analysis, row in zip(chunk_ids, analyses, probabilities, strict=True):
+                    results.append(self._findings(clause_id, analysis, row))
         return results
 
     def classify_clauses(self, clauses: Sequence[Clause]) -> list[Finding]:

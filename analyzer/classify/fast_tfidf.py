@@ -1,11 +1,13 @@
-"""``TfidfVectorizer.transform`` for character n-grams (``char_wb``), about four times faster.
+"""``TfidfVectorizer.transform`` for character n-grams (``char_wb``) and word n-grams, about four and
+eight times faster.
 
 scikit-learn builds each document's n-grams one Python ``append`` at a time, the largest cost of the
 clause model's features. Here the n-grams of a whole batch are found with numpy: the batch becomes one
 array of letters, each letter mapped to its number in the fitted vocabulary's alphabet (a letter outside
 it, and the break between two words, is 0); a window of n letters without a 0 packs its letter numbers
 into one integer (12 bits a letter for 5-grams: exact, no hashing), looked up among the vocabulary's
-sorted keys with ``searchsorted``. Word n-grams stay with scikit-learn (no faster this way).
+sorted keys with ``searchsorted``. Word n-grams are counted the same way, a word number per token
+(:mod:`analyzer.classify.fast_words`).
 
 Counts are then weighted exactly as ``TfidfTransformer`` does (sublinear tf, idf, l2 norm). The fitted
 vectorizer stays a plain scikit-learn object (saved with skops); :func:`transform` reads its settings and
@@ -24,6 +26,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from analyzer.classify import fast_words
+
 _UNICODE = 0x110000
 _BITS = 63  # bits a packed n-gram may use (an int64 key)
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -35,9 +39,12 @@ def supported(vectorizer: TfidfVectorizer) -> bool:
     return (
         type(v) is TfidfVectorizer
         and v.input == "content"
-        and v.analyzer == "char_wb"
-        and v.ngram_range[0] <= 3  # a padded word has 3 letters or more: never shorter than an n-gram
-        and v.lowercase
+        and (
+            (
+                v.analyzer == "char_wb" and v.lowercase and v.ngram_range[0] <= 3
+            )  # a padded word has 3+ letters
+            or fast_words.supported(v)
+        )
         and v.preprocessor is None
         and v.tokenizer is None
         and not v.strip_accents
@@ -54,10 +61,10 @@ def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_m
         return sparse.csr_matrix(vectorizer.transform(texts))
     if len(texts) == 0:
         return sparse.csr_matrix((0, len(vectorizer.vocabulary_)), dtype=vectorizer.dtype)
-    table = _char_table(vectorizer)
-    if table is None:  # an alphabet too large to pack n-grams into one integer
+    x = _counts(vectorizer, texts)
+    if x is None:  # an alphabet or a word list too large to pack n-grams into one integer
         return sparse.csr_matrix(vectorizer.transform(texts))
-    x = _char_counts(table, [text.lower() for text in texts]).astype(vectorizer.dtype)
+    x = x.astype(vectorizer.dtype)
     if vectorizer.sublinear_tf:
         np.log(x.data, x.data)
         x.data += 1.0
@@ -66,6 +73,15 @@ def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_m
     if vectorizer.norm is not None:
         x = normalize(x, norm=vectorizer.norm, copy=False)
     return x
+
+
+def _counts(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix | None:
+    """The n-gram counts of ``texts``, or None when the vocabulary cannot be packed."""
+    if vectorizer.analyzer == "word":
+        table = fast_words.table(vectorizer)
+        return None if table is None else fast_words.counts(table, list(texts))
+    table = _char_table(vectorizer)
+    return None if table is None else _char_counts(table, [text.lower() for text in texts])
 
 
 @dataclass(frozen=True)

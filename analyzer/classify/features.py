@@ -113,7 +113,7 @@ class FeatureSpace:
         from analyzer.classify import fast_tfidf
 
         blocks = [
-            self.word.transform(texts),
+            fast_tfidf.transform(self.word, texts),
             fast_tfidf.transform(self.char, texts),
             sparse.csr_matrix(dense_matrix(analyses)),
         ]

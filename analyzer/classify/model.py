@@ -30,6 +30,7 @@ from sklearn.pipeline import Pipeline
 
 from analyzer.classify.combine import combined
 from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_row
+from analyzer.classify.heads import HeadStack
 from analyzer.types import PRINCIPLE_IDS
 
 LABELS: tuple[str, ...] = ("NONE", "HARMFUL", "PROTECTIVE", "NEUTRAL")
@@ -89,12 +90,6 @@ def _binary_head(
     return LogisticRegression(
         C=c, class_weight={0: 1.0, 1: positive_weight}, max_iter=5000, random_state=seed
     )
-
-
-def _positive(head: LogisticRegression | DummyClassifier, x: sparse.csr_matrix) -> np.ndarray:
-    """P(yes) from a binary head, zero when it only ever saw "no"."""
-    classes = list(head.classes_)
-    return head.predict_proba(x)[:, classes.index(1)] if 1 in classes else np.zeros(x.shape[0])
 
 
 def _per_principle(
@@ -178,24 +173,40 @@ class ClauseModel:
         heads."""
         analyses = analyses if analyses is not None else analyse(texts)
         x = self.features.transform(texts, analyses)
-        out = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)), dtype=np.float64)
+        count = len(PRINCIPLE_IDS)
+        positives, shared = self._stack(x.shape[1]).apply(x)
+        out = np.zeros((len(texts), count, len(LABELS)), dtype=np.float64)
         stance_columns = list(self.stance.classes_)
-        stance_by_principle = self._stance_probabilities(x, _frames(analyses))
-        for column, principle in enumerate(PRINCIPLE_IDS):
-            engaged = _positive(self.engagement[principle], x)
+        stance_by_principle = self._stance_probabilities(x, _frames(analyses), shared)
+        for column in range(count):
+            engaged = positives[column]
             out[:, column, 0] = 1.0 - engaged
             out[:, column, stance_columns] = engaged[:, None] * stance_by_principle[column]
-        harm = _positive(self.harm, x) if self.harm is not None else out[:, :, 1].max(axis=1)
+        own = self.harm is not None  # the clause harm head's column follows the engagement heads'
+        harm = positives[count] if own else out[:, :, 1].max(axis=1)
         if self.principle_harm is not None:
-            harm = np.column_stack([harm] + [_positive(self.principle_harm[p], x) for p in PRINCIPLE_IDS])
+            harm = np.column_stack([harm, *positives[count + own :]])
         return out, harm
 
-    def _stance_probabilities(self, x: sparse.csr_matrix, frames: np.ndarray) -> list[np.ndarray]:
+    def _stack(self, width: int) -> HeadStack:
+        """The heads as one :class:`~analyzer.classify.heads.HeadStack`, built once per set of heads."""
+        heads = [self.engagement[p] for p in PRINCIPLE_IDS] + [self.harm] * (self.harm is not None)
+        heads += [self.principle_harm[p] for p in PRINCIPLE_IDS] if self.principle_harm is not None else []
+        stack = getattr(self, "_stacked", None)
+        if stack is None or stack.key != (tuple(map(id, heads)), id(self.stance), width):
+            stack = self._stacked = HeadStack(heads, self.stance, width)
+        return stack
+
+    def _stance_probabilities(
+        self, x: sparse.csr_matrix, frames: np.ndarray, shared: np.ndarray | None = None
+    ) -> list[np.ndarray]:
         """P(stance | engaged) for every principle, as the stance head computes it on
-        ``_stance_matrix(x, frames, [principle] * n)``, without building that matrix thirteen times."""
+        ``_stance_matrix(x, frames, [principle] * n)``, without building that matrix thirteen times
+        (``shared``: the clause part of the logits with the intercept, if the caller has it)."""
         coef, intercept = self.stance.coef_, self.stance.intercept_
         width, count = x.shape[1], len(PRINCIPLE_IDS)
-        shared = np.asarray(x @ coef[:, :width].T) + intercept
+        if shared is None:
+            shared = np.asarray(x @ coef[:, :width].T) + intercept
         per_principle = coef[:, width : width + count]
         interactions = coef[:, width + count :].reshape(coef.shape[0], count, -1)
         result = []

@@ -22,12 +22,20 @@ CUES_FILE = Path(__file__).with_name("stance_cues.yaml")
 
 @dataclass(frozen=True)
 class Cue:
-    """One stance cue: its name, its patterns as one compiled alternation, and its triggers (the
-    lower-case strings that let the patterns be tried) as another."""
+    """One stance cue: its name, its patterns as one compiled alternation, and its triggers: the
+    lower-case strings that let the patterns be tried (plain substring tests, about twice as fast as
+    one regular expression of them)."""
 
     name: str
     pattern: re.Pattern[str]
-    trigger: re.Pattern[str]
+    triggers: tuple[str, ...]
+
+    def triggered(self, lower: str) -> bool:
+        """Whether the lower-cased clause ``lower`` holds one of the triggers."""
+        for trigger in self.triggers:  # noqa: SIM110 (a loop: no generator object per cue and clause)
+            if trigger in lower:
+                return True
+        return False
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +57,8 @@ def compiled() -> tuple[Cue, ...]:
             ):
                 raise ValueError(f"{CUES_FILE}: cue {name!r} needs a list of {key} (non-empty strings)")
         alternation = "|".join(f"(?:{p})" for p in patterns)
-        trigger = re.compile("|".join(re.escape(t.lower()) for t in triggers))
-        out.append(Cue(name, re.compile(alternation, re.IGNORECASE), trigger))
+        lowered = tuple(dict.fromkeys(t.lower() for t in triggers))
+        out.append(Cue(name, re.compile(alternation, re.IGNORECASE), lowered))
     return tuple(out)
 
 
@@ -65,7 +73,7 @@ def matched_cues(text: str, *, gated: bool = True) -> dict[str, str]:
     lower = text.lower()
     found = {}
     for cue in compiled():
-        if gated and not cue.trigger.search(lower):
+        if gated and not cue.triggered(lower):
             continue
         match = cue.pattern.search(text)
         if match:

@@ -240,6 +240,14 @@ def _reach(
         table = runs.get(part, {})
         return {q for p in at for q in table.get(p, ())}
     reached, n = set(), len(cols[0])
+    if not part.checks:  # any token will do: every count from low up to high that stays in the clause
+        for p in at:
+            most = min(part.high, n - p if step > 0 else p)
+            if most >= part.low:
+                reached.update(
+                    range(p + part.low, p + most + 1) if step > 0 else range(p - most, p - part.low + 1)
+                )
+        return reached
     for p in at:
         if part.low == 0:
             reached.add(p)

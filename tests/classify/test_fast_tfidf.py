@@ -1,4 +1,4 @@
-"""The numpy char n-gram TF-IDF gives exactly scikit-learn's matrix, or hands over to scikit-learn."""
+"""The numpy char and word n-gram TF-IDF gives exactly scikit-learn's matrix, or hands over to scikit-learn."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analyzer.classify import fast_tfidf
-from analyzer.classify.features import char_vectorizer
+from analyzer.classify import fast_tfidf, fast_words
+from analyzer.classify.features import char_vectorizer, word_vectorizer
 from analyzer.corpus.dataset import load_clauses
 
 ODD = [
@@ -65,8 +65,31 @@ def test_an_empty_batch_and_an_array_of_texts(fitted, texts):
     _same(fitted, np.array(texts[:20]))
 
 
+def test_the_word_model_settings_are_reproduced_exactly(texts):
+    vectorizer = word_vectorizer().fit(texts + ODD)
+    assert fast_tfidf.supported(vectorizer)
+    assert fast_words.table(vectorizer) is not None
+    for start in range(0, len(texts), 700):
+        _same(vectorizer, texts[start : start + 700])
+    _same(vectorizer, ODD + ["", "x y", "shall shall shall not not be be be detained detained"])
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"ngram_range": (1, 1)},
+        {"ngram_range": (2, 4), "sublinear_tf": False, "norm": None},
+        {"ngram_range": (1, 2), "lowercase": False, "use_idf": False},
+    ],
+)
+def test_other_word_settings(texts, settings):
+    vectorizer = TfidfVectorizer(**settings).fit(texts[:300] + ODD)
+    assert fast_tfidf.supported(vectorizer)
+    _same(vectorizer, texts[300:600] + ODD)
+
+
 def test_other_settings_are_left_to_scikit_learn(texts):
-    words = TfidfVectorizer().fit(texts[:200])
+    words = TfidfVectorizer(token_pattern=r"[^ ]+").fit(texts[:200])
     chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(texts[:200])
     for vectorizer in (words, chars):
         assert not fast_tfidf.supported(vectorizer)
@@ -79,3 +102,12 @@ def test_an_alphabet_too_large_to_pack_is_left_to_scikit_learn():
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit([" ".join(words)])
     assert fast_tfidf._char_table(vectorizer) is None
     _same(vectorizer, [" ".join(words[:50]), "plain text"])
+
+
+def test_a_word_list_too_large_to_pack_is_left_to_scikit_learn():
+    words = [f"w{i}" for i in range(10)]  # 21-grams get 3 bits a word: 7 words at most
+    vectorizer = TfidfVectorizer(ngram_range=(1, 21), dtype=np.float32)
+    vectorizer.vocabulary_ = {word: i for i, word in enumerate(words)}
+    vectorizer.idf_ = np.ones(len(words))
+    assert fast_words.table(vectorizer) is None
+    _same(vectorizer, ["w1 w2 w3 w1", "plain text"])
