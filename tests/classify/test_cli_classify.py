@@ -107,7 +107,9 @@ def test_train_adds_reviewed_clauses_and_writes_a_loadable_model(tmp_path):
     lines = (default_corpus_dir() / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
     (corpus / "clauses.jsonl").write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
     out = tmp_path / "model"
-    result = run("train", "--corpus", str(corpus), "--reviews", str(reviews), "--out", str(out), "--folds", "2")
+    result = run(
+        "train", "--corpus", str(corpus), "--reviews", str(reviews), "--out", str(out), "--folds", "2"
+    )
     assert result.returncode == 0, result.stderr
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["corpus"]["extra_reviewed"] == 3
