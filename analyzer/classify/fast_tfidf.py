@@ -130,24 +130,4 @@ def _char_counts(table: _CharTable, texts: list[str]) -> sparse.csr_matrix:
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     letters = table.letters[codes].astype(np.int64)  # separators and unknown letters are 0
     doc = np.repeat(np.arange(len(texts)), [len(piece) + 1 for piece in pieces])
-    zeros = np.concatenate([[0], np.cumsum(letters == 0)])
-    rows, columns = [], []
-    low, high = table.ngram_range
-    for n in range(low, high + 1):
-        count = len(letters) - n + 1
-        if count <= 0:
-            break
-        key = np.zeros(count, dtype=np.int64)
-        for k in range(n):
-            key = (key << table.bits) | letters[k : k + count]
-        inside = np.flatnonzero(zeros[n : n + count] == zeros[:count])  # no 0 in the window
-        key = key[inside]
-        slot = np.minimum(np.searchsorted(table.keys, key), len(table.keys) - 1)
-        hit = table.keys[slot] == key
-        rows.append(doc[inside[hit]])
-        columns.append(table.features[slot[hit]])
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
-    x = sparse.csr_matrix((np.ones(len(row)), (row, column)), shape=(len(texts), table.width))
-    x.sum_duplicates()
-    return x
+    return fast_words.packed_counts(table, letters, doc, len(texts))

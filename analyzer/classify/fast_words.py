@@ -83,25 +83,32 @@ def counts(table: WordTable, texts: list[str]) -> sparse.csr_matrix:
         numbers.append(0)  # no n-gram spans two texts
         lengths.append(len(tokens) + 1)
     words = np.asarray(numbers, dtype=np.int64)
-    doc = np.repeat(np.arange(len(texts)), lengths)
-    zeros = np.concatenate([[0], np.cumsum(words == 0)])
-    rows, columns = [], []
+    return packed_counts(table, words, np.repeat(np.arange(len(texts)), lengths), len(texts))
+
+
+def packed_counts(table, symbols: np.ndarray, doc: np.ndarray, rows: int) -> sparse.csr_matrix:
+    """Counts of a vocabulary's n-grams as a CSR matrix of ``rows`` texts, from one int64 sequence of
+    symbol numbers (``symbols``: words or letters, 0 between texts and wherever no n-gram may span) and
+    the text each symbol belongs to (``doc``). ``table`` has ``bits`` per symbol, the sorted packed
+    n-gram ``keys`` with their ``features``, the ``ngram_range`` and the ``width`` (number of features)."""
+    zeros = np.concatenate([[0], np.cumsum(symbols == 0)])
+    found_rows, columns = [], []
     low, high = table.ngram_range
     for n in range(low, high + 1):
-        count = len(words) - n + 1
+        count = len(symbols) - n + 1
         if count <= 0:
             break
         key = np.zeros(count, dtype=np.int64)
         for k in range(n):
-            key = (key << table.bits) | words[k : k + count]
+            key = (key << table.bits) | symbols[k : k + count]
         inside = np.flatnonzero(zeros[n : n + count] == zeros[:count])  # no 0 in the window
         key = key[inside]
         slot = np.minimum(np.searchsorted(table.keys, key), len(table.keys) - 1)
         hit = table.keys[slot] == key
-        rows.append(doc[inside[hit]])
+        found_rows.append(doc[inside[hit]])
         columns.append(table.features[slot[hit]])
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    row = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64)
     column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
-    x = sparse.csr_matrix((np.ones(len(row)), (row, column)), shape=(len(texts), table.width))
+    x = sparse.csr_matrix((np.ones(len(row)), (row, column)), shape=(rows, table.width))
     x.sum_duplicates()
     return x
