@@ -17,10 +17,10 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.corpus.answer_keys import KEY_SUFFIX, finding_problems
 from analyzer.errors import InputError
-from analyzer.types import PRINCIPLE_IDS, STANCES
+from analyzer.types import PRINCIPLE_IDS
 
-KEY_SUFFIX = ".key.jsonl"
 MIN_SUPPORT = 5  # a principle's presence kappa is reported when the two keys mark it on this many clauses
 
 
@@ -122,16 +122,8 @@ def _line_problem(entry: object) -> str | None:
     """Why a parsed line is not a usable key line, or ``None``."""
     if not isinstance(entry, dict) or not isinstance(entry.get("findings", []), list):
         return "not a key line (an object with a findings list)"
-    seen: set[str] = set()
-    for finding in entry.get("findings", []):
-        principle = finding.get("principle") if isinstance(finding, dict) else None
-        stance = finding.get("stance") if isinstance(finding, dict) else None
-        if principle not in PRINCIPLE_IDS or stance not in STANCES:
-            return f"unknown finding {principle!r}/{stance!r}"
-        if principle in seen:
-            return f"two stances for {principle}"
-        seen.add(principle)
-    return None
+    problems = finding_problems(entry.get("findings", []))
+    return problems[0] if problems else None
 
 
 def read_key_lines(path: Path) -> list[dict]:

@@ -19,6 +19,7 @@ from analyzer.types import PRINCIPLE_IDS, STANCES, Clause
 
 QUOTE_LENGTH = 60
 SHA_LENGTH = 12
+KEY_SUFFIX = ".key.jsonl"
 
 
 def own_text(clause: Clause) -> str:
@@ -62,7 +63,7 @@ def read_key(path: Path) -> list[dict]:
 
 
 def key_path(document: Path) -> Path:
-    return document.with_name(f"{document.stem}.key.jsonl")
+    return document.with_name(f"{document.stem}{KEY_SUFFIX}")
 
 
 def key_problems(clauses: list[Clause], key: list[dict]) -> list[str]:
@@ -77,12 +78,21 @@ def key_problems(clauses: list[Clause], key: list[dict]) -> list[str]:
                 f"line {index}: key ({entry.get('number')!r}, {field} {expected[:30]!r}) "
                 f"!= document ({clause.number!r}, {field} {actual[:30]!r})"
             )
-        seen: set[str] = set()
-        for finding in entry.get("findings", []):
-            principle, stance = finding.get("principle"), finding.get("stance")
-            if principle not in PRINCIPLE_IDS or stance not in STANCES:
-                problems.append(f"line {index}: unknown finding {principle!r}/{stance!r}")
-            if principle in seen:
-                problems.append(f"line {index}: two stances for {principle}")
-            seen.add(principle)
+        problems += [f"line {index}: {problem}" for problem in finding_problems(entry.get("findings", []))]
+    return problems
+
+
+def finding_problems(findings: Iterable) -> list[str]:
+    """What is wrong with a key line's findings, one phrase each: unknown principles or stances, two
+    stances for one principle; empty when they are all well formed."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for finding in findings:
+        principle = finding.get("principle") if isinstance(finding, dict) else None
+        stance = finding.get("stance") if isinstance(finding, dict) else None
+        if principle not in PRINCIPLE_IDS or stance not in STANCES:
+            problems.append(f"unknown finding {principle!r}/{stance!r}")
+        if principle in seen:
+            problems.append(f"two stances for {principle}")
+        seen.add(principle)
     return problems

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from analyzer.corpus.answer_keys import KEY_SUFFIX
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.metrics import evaluate
 
 LEGISLATION = "legislation"  # corpus/legislation/: answer keys of real legislation, without its text
-KEY_SUFFIX = ".key.jsonl"
 
 
 def document_figures(classifier, *, corpus: Path | None = None) -> dict:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.corpus.answer_keys import document_clauses, key_problems, read_key, sha_of
+from analyzer.corpus.answer_keys import KEY_SUFFIX, document_clauses, key_problems, read_key, sha_of
 from analyzer.corpus.dataset import default_corpus_dir
 from analyzer.errors import InputError
-from analyzer.training.evaluate import KEY_SUFFIX, LEGISLATION, legislation_figures
+from analyzer.training.evaluate import LEGISLATION, legislation_figures
 from analyzer.types import Clause
 from tests.helpers import fixture_path
 
