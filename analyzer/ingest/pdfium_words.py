@@ -37,6 +37,8 @@ CHARACTERS = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl",
 _EXPANDED = str.maketrans(CHARACTERS)
 # Every character for which str.isspace() holds lies below U+3001 (a test checks all code points).
 SPACE_CODES = np.array([code for code in range(0x3001) if chr(code).isspace()], dtype=np.uint32)
+_IS_SPACE = np.zeros(0x3002, dtype=bool)  # by code point, capped: index 0x3001 stands for all above
+_IS_SPACE[SPACE_CODES] = True
 _MATRIX = struct.Struct("6f")
 _KEY_RANGE = 1 << 20  # rounded coordinates packed into 21 bits each when they fit
 
@@ -141,7 +143,7 @@ def _char_boxes(handle: ctypes.c_void_p, text: str) -> tuple[np.ndarray, np.ndar
     """(code points of ``text``, indexes of its non-space characters that have a loose box, their boxes
     as float64 rows: left, top, right, bottom in PDF coordinates)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    candidates = np.flatnonzero(~np.isin(codes, SPACE_CODES))
+    candidates = np.flatnonzero(~_IS_SPACE[np.minimum(codes, 0x3001)])
     buffer = (ctypes.c_float * (4 * len(text)))()
     addresses = (candidates * 16 + ctypes.addressof(buffer)).tolist()
     found = list(map(_LOOSE_BOX, repeat(handle, len(addresses)), candidates.tolist(), addresses))
