@@ -11,13 +11,12 @@ agreement two annotators with the same label rates would reach by chance:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.corpus.answer_keys import KEY_SUFFIX, finding_problems
+from analyzer.corpus.answer_keys import KEY_SUFFIX, read_key
 from analyzer.errors import InputError
 from analyzer.types import PRINCIPLE_IDS
 
@@ -118,36 +117,6 @@ def document_agreement(name: str, first: Sequence[dict], second: Sequence[dict])
     )
 
 
-def _line_problem(entry: object) -> str | None:
-    """Why a parsed line is not a usable key line, or ``None``."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("findings", []), list):
-        return "not a key line (an object with a findings list)"
-    problems = finding_problems(entry.get("findings", []))
-    return problems[0] if problems else None
-
-
-def read_key_lines(path: Path) -> list[dict]:
-    """A key's lines; a line that is not a key line (JSON object, known findings, one stance per
-    principle) is an :class:`InputError` naming it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"cannot read the key ({error.__class__.__name__})") from None
-    entries = []
-    for index, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            raise InputError(path, f"line {index}: not JSON") from None
-        problem = _line_problem(entry)
-        if problem:
-            raise InputError(path, f"line {index}: {problem}")
-        entries.append(entry)
-    return entries
-
-
 def lined_up(first: Sequence[dict], second: Sequence[dict], path: Path) -> None:
     """Raise an :class:`InputError` on ``path`` (the second key) unless both keys list the same clauses
     in the same order: the same count, and per line the same number and sha (or quote)."""
@@ -187,7 +156,7 @@ def compare(first: Path, second: Path) -> list[DocumentAgreement]:
     """Agreement per document, then overall (the last item, named ``overall``, when more than one)."""
     documents, pooled_a, pooled_b = [], [], []
     for name, key_a, key_b in key_pairs(first, second):
-        lines_a, lines_b = read_key_lines(key_a), read_key_lines(key_b)
+        lines_a, lines_b = read_key(key_a), read_key(key_b)
         lined_up(lines_a, lines_b, key_b)
         documents.append(document_agreement(name, lines_a, lines_b))
         pooled_a += lines_a

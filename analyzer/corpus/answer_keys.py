@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from analyzer.errors import InputError
 from analyzer.types import PRINCIPLE_IDS, STANCES, Clause
 
 QUOTE_LENGTH = 60
@@ -58,8 +59,33 @@ def key_skeleton(clauses: Iterable[Clause]) -> list[dict]:
 
 
 def read_key(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """A key's lines; a line that is not a key line (JSON object, known findings, one stance per
+    principle), or a file that cannot be read, is an :class:`InputError` naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read the key ({error.__class__.__name__})") from None
+    entries = []
+    for index, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            raise InputError(path, f"line {index}: not JSON") from None
+        problem = _line_problem(entry)
+        if problem:
+            raise InputError(path, f"line {index}: {problem}")
+        entries.append(entry)
+    return entries
+
+
+def _line_problem(entry: object) -> str | None:
+    """Why a parsed line is not a usable key line, or ``None``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("findings", []), list):
+        return "not a key line (an object with a findings list)"
+    problems = finding_problems(entry.get("findings", []))
+    return problems[0] if problems else None
 
 
 def key_path(document: Path) -> Path:

@@ -163,3 +163,17 @@ def test_cli_prints_the_figures_and_refuses_bad_input_in_one_line(tmp_path):
         broken = CliRunner().invoke(app, ["corpus", "agreement", str(first), str(bad)])
         assert broken.exit_code == 2 and says in broken.output, case
         assert len(broken.output.strip().splitlines()) == 1, case
+
+
+def test_check_keys_refuses_a_malformed_key_in_one_line(tmp_path):
+    document = tmp_path / "policy.txt"
+    document.write_text("1. Victims shall not be detained.\n2. Victims may leave the shelter.\n", "utf-8")
+    for text, says in (
+        ('{"number": "1", "findings": []}\n{"number": "2", "findings": [\n', "line 2: not JSON"),
+        ('["1", []]\n', "line 1: not a key line"),
+        (json.dumps(line("1", ("NON_HARM", H))) + "\n", "line 1: unknown finding 'NON_HARM'"),
+    ):
+        (tmp_path / "policy.key.jsonl").write_text(text, encoding="utf-8")
+        refused = CliRunner().invoke(app, ["corpus", "check-keys", str(document)])
+        assert refused.exit_code == 2 and says in refused.output, refused.output
+        assert len(refused.output.strip().splitlines()) == 1, refused.output
