@@ -22,12 +22,15 @@ from analyzer.training.metrics import evaluate
 from analyzer.training.train import default_model_dir
 from analyzer.types import PRINCIPLE_IDS
 
-# Floors on the dev split (569 clauses; the shipped model: F1 0.755, macro 0.620, false alarms 0.046,
-# ECE 0.050), a little below the measured figures so that retraining noise does not fail them.
+# Floors on the dev split (808 clauses; the shipped model: F1 0.757, macro 0.643, false alarms 0.071,
+# ECE 0.056), a little below the measured figures so that retraining noise does not fail them. The
+# false-alarm rate is a share of the 197 dev clauses without a finding (14 false alarms), so one clause moves it by
+# 0.5 points; the dev split gained deliberately hard no-finding twins (CJ-, CK-), and on the 694
+# clauses the split had before them the same model gives 0.057 (the model before it: 0.046).
 DEV_FLOORS = {
     "harmful_clause_f1": 0.72,
     "harmful_macro_f1": 0.58,
-    "false_alarm_rate": 0.06,
+    "false_alarm_rate": 0.085,
     "calibration_error": 0.10,
 }
 
