@@ -52,7 +52,9 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     the deontic frame and the topics read the same tokens. Only the first :data:`MAX_RULE_CHARS`
     characters of a text are read here (the n-gram features read it all): the span reading grows faster
     than linearly with the number of markers, and a clause that long is a document nobody segmented
-    (a one-line TXT file), not a provision."""
+    (a one-line TXT file), not a provision. A text repeated in ``texts`` (white space normalised: a
+    running heading, a list's lead-in before each item) is read once, and its places share one
+    :class:`Analysis` (which nothing changes after it is made)."""
     from analyzer.classify.deontic import analyze_doc
     from analyzer.classify.deontic_patterns import rules
     from analyzer.classify.stance_cues import matched_cues
@@ -60,13 +62,12 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     from analyzer.taxonomy.matching import topics_of
 
     texts = [_bounded(" ".join(text.split())) for text in texts]
-    analyses = []
-    for doc, text in zip(rules().nlp.pipe(texts), texts, strict=True):
+    distinct = list(dict.fromkeys(texts))
+    read = {}
+    for doc, text in zip(rules().nlp.pipe(distinct), distinct, strict=True):
         cols = columns(doc)
-        analyses.append(
-            Analysis(analyze_doc(doc, text, cols), topics_of(doc, text, cols), matched_cues(text))
-        )
-    return analyses
+        read[text] = Analysis(analyze_doc(doc, text, cols), topics_of(doc, text, cols), matched_cues(text))
+    return [read[text] for text in texts]
 
 
 def _bounded(text: str) -> str:
