@@ -10,8 +10,9 @@ It computes, in this tree and (in a child process importing the reference tree's
 reference, for every clause of ``corpus/clauses.jsonl`` and of the audits of ``corpus/documents/*`` and
 ``../shared/fixtures/*`` (plus the generated PDF of ``audit_throughput.py``): every field of the
 :class:`~analyzer.classify.features.Analysis` and its :class:`~analyzer.classify.deontic.Frame`, the final
-probabilities, and every field of every finding (evidence and rationale included). It prints the number
-of clauses compared and every difference (probabilities may differ by 1e-9), and exits 1 on any.
+probabilities, and every field of every finding (evidence and rationale included); and that the token
+columns the rule side reads are spaCy tokenizer's on every one of those clauses. It prints the number of
+clauses compared and every difference (probabilities may differ by 1e-9), and exits 1 on any.
 ``--dump FILE`` only writes this tree's output (JSON, and the generated PDF beside it with the suffix
 ``.pdf``); ``--reference-dump FILE`` compares against a dump written before (and its PDF), instead of
 running the reference tree again.
@@ -104,6 +105,23 @@ def differences(new, old, where: str = "") -> list[str]:
     return [] if new == old and type(new) is type(old) else [f"{where}: {new!r} != {old!r}"]
 
 
+def token_differences(texts: list[str]) -> list[str]:
+    """Texts whose token columns from :func:`analyzer.classify.deontic_patterns.token_columns` (the cached
+    piece tokenizer the rule side reads, if this tree has it) differ from spaCy's tokenizer's."""
+    from analyzer.classify import deontic_patterns
+    from analyzer.classify.features import _bounded
+    from analyzer.classify.token_patterns import columns
+
+    if not hasattr(deontic_patterns, "token_columns"):
+        return []
+    nlp, tokens = deontic_patterns.rules().nlp, deontic_patterns.token_columns()
+    texts = list(dict.fromkeys(_bounded(" ".join(t.split())) for t in texts))
+    spacy_columns = (columns(doc) for doc in nlp.tokenizer.pipe(texts))
+    return [
+        f"tokens of {t[:60]!r}" for t, cols in zip(texts, spacy_columns, strict=True) if tokens(t) != cols
+    ]
+
+
 def reference_dump(reference: Path, out: Path) -> None:
     """Write the reference tree's output to ``out``, in a child process importing its ``analyzer``."""
     env = {**os.environ, "PYTHONPATH": str(reference)}
@@ -131,6 +149,10 @@ def main() -> None:
     old = json.loads(old_path.read_text(encoding="utf-8"))
     new = json.loads(json.dumps(dump(old_path.with_suffix(".pdf"))))
     found = differences(new, old)
+    texts = [text for record in new.values() for text in record["texts"]]
+    tokens = token_differences(texts)
+    print(f"{len(set(texts))} distinct clause texts tokenized: {len(tokens)} differ from spaCy's tokenizer")
+    found += tokens
     clauses = sum(len(record["texts"]) for record in new.values())
     findings = sum(len(f) for record in new.values() for f in record["findings"])
     print(f"{len(new)} sources, {clauses} clauses, {findings} findings compared: {len(found)} differences")

@@ -28,9 +28,10 @@ _CLOSING = frozenset(map(get_string_id, (")", "]")))  # kept at the end of a cue
 class _Reading:
     """Working state while one clause is read: its matches, and which tokens lie in which span."""
 
-    def __init__(self, doc: Doc, r: Rules, text: str, columns: list[list[int]] | None = None) -> None:
-        self.doc, self.r, self.n, self.source = doc, r, len(doc), text  # text == doc.text
+    def __init__(self, doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None = None) -> None:
+        self.r, self.source = r, text  # text == doc.text
         self.columns = columns if columns is not None else _columns(doc)
+        self.n = len(self.columns[0])
         self.found = _matches(doc, r, self.columns)
         self.ids = self.columns[0]  # string ids of the lower-cased words
         self.zone = [""] * self.n  # "c" exception, proviso, condition; "r" relative clause; "u" unconditional

@@ -61,6 +61,9 @@ class PatternSet:
     labels: dict[int, tuple[str, bool]]  # match id -> (key, only at the clause start)
     chains: dict[int, list[Chain]]  # PhraseMatcher key of a word run -> the chains anchored on it
     backward: frozenset[int]  # word runs that stand before the anchor of a chain
+    # the PhraseMatcher's phrases by first word: that word's one-word phrase keys, and per length of
+    # the longer phrases starting with it, their words -> keys (what :func:`phrase_matches` reads)
+    first: dict[int, tuple[tuple[int, ...], tuple[tuple[int, dict[tuple[int, ...], tuple[int, ...]]], ...]]]
 
 
 class PatternCompiler:
@@ -73,6 +76,7 @@ class PatternCompiler:
         self.fallback: list[tuple[str, list[dict[str, Any]]]] = []
         self.labels: dict[int, tuple[str, bool]] = {}
         self.chains: dict[int, list[Chain]] = {}
+        self.words: dict[tuple[int, ...], list[int]] = {}  # a phrase's lower-cased words -> its keys
 
     def add(self, key: str, phrases: Sequence[str], patterns: Sequence[list[dict[str, Any]]]) -> None:
         """Phrases (matched on lower-cased tokens) and checked token patterns for ``key``. A pattern
@@ -99,14 +103,24 @@ class PatternCompiler:
                     entry = (key, at_start, tuple(reversed(chain[:k])), tuple(chain[k + 1 :]))
                     self.chains.setdefault(chain[k], []).append(entry)
             if docs:
-                self.phrases.add(name, docs)
+                self._add_phrases(name, docs)
 
     def _run(self, name: str, part: Any) -> int | Gap:
         """A chain part: a gap as it is, a word run as the PhraseMatcher key of its word sequences."""
         if isinstance(part, Gap):
             return part
-        self.phrases.add(name, [Doc(self.nlp.vocab, words=words) for words in part])
+        self._add_phrases(name, [Doc(self.nlp.vocab, words=words) for words in part])
         return self.nlp.vocab.strings[name]
+
+    def _add_phrases(self, name: str, docs: list[Doc]) -> None:
+        """``docs`` on the PhraseMatcher under ``name``, and their words in :attr:`words`."""
+        self.phrases.add(name, docs)
+        key = self.nlp.vocab.strings[name]
+        for doc in docs:
+            if len(doc):
+                keys = self.words.setdefault(tuple(token.lower for token in doc), [])
+                if key not in keys:
+                    keys.append(key)
 
     def build(self) -> PatternSet:
         matcher = Matcher(self.nlp.vocab) if self.fallback else None
@@ -115,7 +129,21 @@ class PatternCompiler:
         backward = frozenset(
             p for entries in self.chains.values() for e in entries for p in e[2] if not isinstance(p, Gap)
         )
-        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward)
+        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward, self._first())
+
+    def _first(self) -> dict[int, tuple[tuple[int, ...], tuple[tuple[int, dict], ...]]]:
+        """:attr:`words` indexed by first word, as :attr:`PatternSet.first`."""
+        single: dict[int, tuple[int, ...]] = {}
+        longer: dict[int, dict[int, dict[tuple[int, ...], tuple[int, ...]]]] = {}
+        for words, keys in self.words.items():
+            if len(words) == 1:
+                single[words[0]] = tuple(keys)
+            else:
+                longer.setdefault(words[0], {}).setdefault(len(words), {})[words] = tuple(keys)
+        return {
+            word: (single.get(word, ()), tuple(sorted(longer.get(word, {}).items())))
+            for word in single.keys() | longer.keys()
+        }
 
 
 def checked(what: str, key: str, pattern: Any) -> list[dict[str, Any]]:
@@ -195,13 +223,39 @@ def columns(doc: Doc) -> list[list[int]]:
     return doc.to_array(COLUMNS).T.tolist() if len(doc) else [[] for _ in COLUMNS]
 
 
-def match_all(doc: Doc, patterns: PatternSet, cols: list[list[int]]) -> dict[str, set[tuple[int, int]]]:
-    """Every match of every key in ``doc`` as token spans (``cols`` = :func:`columns` of ``doc``)."""
+def phrase_matches(patterns: PatternSet, words: list[int]) -> list[tuple[int, int, int]]:
+    """What ``patterns.phrases`` (the PhraseMatcher) finds in a clause whose lower-cased words' string
+    ids are ``words``, as (key, start, end): the same matches, read from :attr:`PatternSet.first` with
+    a dictionary look-up per word instead of building a ``Doc`` for the PhraseMatcher."""
+    found, first, n = [], patterns.first, len(words)
+    for i, word in enumerate(words):
+        entry = first.get(word)
+        if entry is None:
+            continue
+        keys, longer = entry
+        for key in keys:
+            found.append((key, i, i + 1))
+        for length, table in longer:
+            if i + length > n:
+                break
+            for key in table.get(tuple(words[i : i + length]), ()):
+                found.append((key, i, i + length))
+    return found
+
+
+def match_all(
+    doc: Doc | None, patterns: PatternSet, cols: list[list[int]]
+) -> dict[str, set[tuple[int, int]]]:
+    """Every match of every key in a tokenized clause as token spans (``cols`` = :func:`columns` of
+    ``doc``). ``doc`` may be None: only patterns run on the fallback Matcher read it, and one is then
+    made from ``cols``."""
     found: dict[str, set[tuple[int, int]]] = {}
     forward: dict[int, dict[int, list[int]]] = {}  # word run -> start -> ends
     backward: dict[int, dict[int, list[int]]] = {}  # word run -> end -> starts
-    fallback = patterns.matcher(doc) if patterns.matcher else ()
-    for key, s, e in [*patterns.phrases(doc), *fallback]:
+    matches = phrase_matches(patterns, cols[0])
+    if patterns.matcher:
+        matches += patterns.matcher(doc if doc is not None else _doc(patterns.matcher.vocab, cols))
+    for key, s, e in matches:
         if key in patterns.labels:
             name, at_start = patterns.labels[key]
             if not at_start or s == 0:
@@ -224,6 +278,13 @@ def match_all(doc: Doc, patterns: PatternSet, cols: list[list[int]]) -> dict[str
                 if reached:
                     found.setdefault(name, set()).update((b, e) for b in begins for e in reached)
     return found
+
+
+def _doc(vocab: Any, cols: list[list[int]]) -> Doc:
+    """A ``Doc`` with the tokens and spaces that ``cols`` describe."""
+    orth, start, length = cols[1], cols[4], cols[5]
+    spaces = [start[i] + length[i] < start[i + 1] for i in range(len(orth) - 1)] + [False] * bool(orth)
+    return Doc(vocab, words=[vocab.strings[o] for o in orth], spaces=spaces)
 
 
 def _reach(

@@ -106,10 +106,11 @@ def topics(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, list[str
 
 
 def topics_of(
-    doc: Doc, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
+    doc: Doc | None, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
 ) -> dict[str, list[str]]:
     """:func:`topics` of ``text`` already tokenized by :func:`blank_pipeline` as ``doc`` (``cols``: its
-    :func:`analyzer.classify.token_patterns.columns`, if the caller has them)."""
+    :func:`analyzer.classify.token_patterns.columns`, if the caller has them; ``doc`` may then be
+    None)."""
     from analyzer.classify.token_patterns import columns, longest, match_all
 
     taxonomy = taxonomy or load_taxonomy()
