@@ -48,6 +48,7 @@ class Gap:
         )
 
 
+Node = tuple[tuple[int, ...], "dict[int, Node] | None"]
 # key, only at the clause start, the parts before the anchor run (nearest first), the parts after it
 Chain = tuple[str, bool, tuple["int | Gap", ...], tuple["int | Gap", ...]]
 
@@ -61,9 +62,9 @@ class PatternSet:
     labels: dict[int, tuple[str, bool]]  # match id -> (key, only at the clause start)
     chains: dict[int, list[Chain]]  # PhraseMatcher key of a word run -> the chains anchored on it
     backward: frozenset[int]  # word runs that stand before the anchor of a chain
-    # the PhraseMatcher's phrases by first word: that word's one-word phrase keys, and per length of
-    # the longer phrases starting with it, their words -> keys (what :func:`phrase_matches` reads)
-    first: dict[int, tuple[tuple[int, ...], tuple[tuple[int, dict[tuple[int, ...], tuple[int, ...]]], ...]]]
+    # the PhraseMatcher's phrases as a trie of lower-cased words' string ids, what
+    # :func:`phrase_matches` reads: word -> (keys of the phrases ending there, the next words or None)
+    trie: dict[int, Node]
 
 
 class PatternCompiler:
@@ -129,21 +130,21 @@ class PatternCompiler:
         backward = frozenset(
             p for entries in self.chains.values() for e in entries for p in e[2] if not isinstance(p, Gap)
         )
-        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward, self._first())
+        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward, self._trie())
 
-    def _first(self) -> dict[int, tuple[tuple[int, ...], tuple[tuple[int, dict], ...]]]:
-        """:attr:`words` indexed by first word, as :attr:`PatternSet.first`."""
-        single: dict[int, tuple[int, ...]] = {}
-        longer: dict[int, dict[int, dict[tuple[int, ...], tuple[int, ...]]]] = {}
+    def _trie(self) -> dict[int, Node]:
+        """:attr:`words` as :attr:`PatternSet.trie`."""
+        root: dict[int, list] = {}
         for words, keys in self.words.items():
-            if len(words) == 1:
-                single[words[0]] = tuple(keys)
-            else:
-                longer.setdefault(words[0], {}).setdefault(len(words), {})[words] = tuple(keys)
-        return {
-            word: (single.get(word, ()), tuple(sorted(longer.get(word, {}).items())))
-            for word in single.keys() | longer.keys()
-        }
+            level = root
+            for word in words[:-1]:
+                level = level.setdefault(word, [[], {}])[1]
+            level.setdefault(words[-1], [[], {}])[0] = keys
+
+        def frozen(level: dict[int, list]) -> dict[int, Node]:
+            return {w: (tuple(keys), frozen(after) if after else None) for w, (keys, after) in level.items()}
+
+        return frozen(root)
 
 
 def checked(what: str, key: str, pattern: Any) -> list[dict[str, Any]]:
@@ -225,21 +226,19 @@ def columns(doc: Doc) -> list[list[int]]:
 
 def phrase_matches(patterns: PatternSet, words: list[int]) -> list[tuple[int, int, int]]:
     """What ``patterns.phrases`` (the PhraseMatcher) finds in a clause whose lower-cased words' string
-    ids are ``words``, as (key, start, end): the same matches, read from :attr:`PatternSet.first` with
-    a dictionary look-up per word instead of building a ``Doc`` for the PhraseMatcher."""
-    found, first, n = [], patterns.first, len(words)
-    for i, word in enumerate(words):
-        entry = first.get(word)
-        if entry is None:
-            continue
-        keys, longer = entry
-        for key in keys:
-            found.append((key, i, i + 1))
-        for length, table in longer:
-            if i + length > n:
+    ids are ``words``, as (key, start, end): the same matches, read from :attr:`PatternSet.trie` with
+    dictionary look-ups instead of building a ``Doc`` for the PhraseMatcher."""
+    found, n = [], len(words)
+    for i, node in enumerate(map(patterns.trie.get, words)):
+        end = i + 1
+        while node is not None:
+            keys, after = node
+            for key in keys:
+                found.append((key, i, end))
+            if after is None or end >= n:
                 break
-            for key in table.get(tuple(words[i : i + length]), ()):
-                found.append((key, i, i + length))
+            node = after.get(words[end])
+            end += 1
     return found
 
 
@@ -264,20 +263,53 @@ def match_all(
             forward.setdefault(key, {}).setdefault(s, []).append(e)
             if key in patterns.backward:
                 backward.setdefault(key, {}).setdefault(e, []).append(s)
+    chains = patterns.chains
     for key, starts in forward.items():
-        for name, at_start, before, after in patterns.chains.get(key, ()):
+        for name, at_start, before, after in chains.get(key, ()):
             for s, ends in starts.items():
-                begins = {s}
-                for part in before:
-                    begins = _reach(cols, part, begins, backward, step=-1)
+                begins = _walk(cols, before, {s}, backward, step=-1) if before else {s}
                 if at_start:
                     begins &= {0}
-                reached = set(ends) if begins else set()
-                for part in after:
-                    reached = _reach(cols, part, reached, forward, step=1)
+                if not begins:
+                    continue
+                reached = _walk(cols, after, set(ends), forward, step=1) if after else set(ends)
                 if reached:
                     found.setdefault(name, set()).update((b, e) for b in begins for e in reached)
     return found
+
+
+def _walk(
+    cols: list[list[int]],
+    parts: tuple[int | Gap, ...],
+    at: set[int],
+    runs: dict[int, dict[int, list[int]]],
+    *,
+    step: int,
+) -> set[int]:
+    """Where a chain can stand after ``parts``, from each position in ``at``, going forward (``step`` 1)
+    or backward (-1). A gap that takes any token followed by a word run is crossed in one step, from the
+    run's few places (``runs``) rather than from every position the gap could reach."""
+    i, count = 0, len(parts)
+    while i < count and at:
+        part = parts[i]
+        if isinstance(part, Gap) and not part.checks and i + 1 < count and not isinstance(parts[i + 1], Gap):
+            table, low, high = runs.get(parts[i + 1], {}), part.low, part.high
+            if step > 0:  # a run starting q tokens on: its ends
+                at = {
+                    e for q, ends in table.items() if any(p + low <= q <= p + high for p in at) for e in ends
+                }
+            else:  # a run ending q tokens back: its starts
+                at = {
+                    b
+                    for q, begins in table.items()
+                    if any(p - high <= q <= p - low for p in at)
+                    for b in begins
+                }
+            i += 2
+        else:
+            at = _reach(cols, part, at, runs, step=step)
+            i += 1
+    return at
 
 
 def _doc(vocab: Any, cols: list[list[int]]) -> Doc:
