@@ -254,14 +254,15 @@ def match_all(
     matches = phrase_matches(patterns, cols[0])
     if patterns.matcher:
         matches += patterns.matcher(doc if doc is not None else _doc(patterns.matcher.vocab, cols))
+    labels, backs = patterns.labels, patterns.backward
     for key, s, e in matches:
-        if key in patterns.labels:
-            name, at_start = patterns.labels[key]
-            if not at_start or s == 0:
-                found.setdefault(name, set()).add((s, e))
+        label = labels.get(key)
+        if label is not None:
+            if not label[1] or s == 0:  # (key, only at the clause start)
+                found.setdefault(label[0], set()).add((s, e))
         else:
             forward.setdefault(key, {}).setdefault(s, []).append(e)
-            if key in patterns.backward:
+            if key in backs:
                 backward.setdefault(key, {}).setdefault(e, []).append(s)
     chains = patterns.chains
     for key, starts in forward.items():
