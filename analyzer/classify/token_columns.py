@@ -16,7 +16,7 @@ from spacy.language import Language
 
 # A piece's tokens: (LOWER, ORTH, IS_PUNCT, LIKE_NUM, offset in the piece, LENGTH, IS_DIGIT) each.
 _Token = tuple[int, int, int, int, int, int, int]
-MAX_PIECES = 200_000  # distinct pieces kept; the store is emptied when it is full
+MAX_PIECES = 200_000  # distinct pieces kept; the store is emptied before it would hold more
 
 
 class TokenColumns:
@@ -31,23 +31,33 @@ class TokenColumns:
         attribute of :data:`~analyzer.classify.token_patterns.COLUMNS`, as
         :func:`~analyzer.classify.token_patterns.columns` gives for ``nlp.make_doc(text)``."""
         pieces, rows, offset = self.pieces, [], 0
-        for piece in text.split(" "):
-            tokens = pieces.get(piece)
-            if tokens is None:
-                tokens = self._tokens(piece)
-            for lower, orth, punct, number, start, length, digit in tokens:
+        split = text.split(" ")
+        if missing := [piece for piece in dict.fromkeys(split) if piece not in pieces]:
+            pieces = self._learn(missing, split)
+        for piece in split:
+            for lower, orth, punct, number, start, length, digit in pieces[piece]:
                 rows.append((lower, orth, punct, number, offset + start, length, digit))
             offset += len(piece) + 1
         if not rows:
             return [[] for _ in range(7)]
         return [list(column) for column in zip(*rows, strict=True)]
 
-    def _tokens(self, piece: str) -> tuple[_Token, ...]:
-        """``piece``'s tokens by spaCy's tokenizer, kept for the next time."""
+    def _learn(self, missing: list[str], split: list[str]) -> dict[str, tuple[_Token, ...]]:
+        """Keep the tokens of the pieces ``missing`` of a text's pieces ``split``, tokenized by spaCy's
+        tokenizer in one text (the pieces joined by spaces: each is tokenized on its own all the same);
+        all of ``split`` when the store is emptied first. Returns the store."""
         from analyzer.classify.token_patterns import columns
 
-        if len(self.pieces) >= MAX_PIECES:
-            self.pieces.clear()
-        tokens = tuple(zip(*columns(self.nlp.make_doc(piece)), strict=True)) if piece else ()
-        self.pieces[piece] = tokens
-        return tokens
+        if len(self.pieces) + len(missing) > MAX_PIECES:
+            self.pieces, missing = {}, list(dict.fromkeys(split))
+        rows = list(zip(*columns(self.nlp.make_doc(" ".join(missing))), strict=True))
+        token, begin = 0, 0
+        for piece in missing:
+            end, tokens = begin + len(piece), []
+            while token < len(rows) and rows[token][4] < end:
+                lower, orth, punct, number, start, length, digit = rows[token]
+                tokens.append((lower, orth, punct, number, start - begin, length, digit))
+                token += 1
+            self.pieces[piece] = tuple(tokens)
+            begin = end + 1
+        return self.pieces
