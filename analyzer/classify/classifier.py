@@ -119,15 +119,19 @@ class Classifier:
     def classify_texts(
         self, ids: Sequence[str], texts: Sequence[str], *, batch: int = 512
     ) -> list[list[Finding]]:
-        """Findings for each text, in order; ``ids`` become the findings' ``clause_id``."""
+        """Findings for each text, in order; ``ids`` become the findings' ``clause_id``. A text repeated
+        within a batch (a running heading, a list's lead-in) is analysed and scored once: the model reads
+        each row on its own, so its copies would get the same probabilities."""
         results: list[list[Finding]] = []
         for start in range(0, len(texts), batch):
             chunk_ids, chunk = ids[start : start + batch], list(texts[start : start + batch])
             with _collector_paused():
                 analyses = analyse(chunk)
-                probabilities = self.probabilities(chunk, analyses)
-                for clause_id, analysis, row in zip(chunk_ids, analyses, probabilities, strict=True):
-                    results.append(self._findings(clause_id, analysis, row))
+                distinct = dict(zip(chunk, analyses, strict=True))  # copies of a text share one Analysis
+                row_of = {text: row for row, text in enumerate(distinct)}
+                probabilities = self.probabilities(list(distinct), list(distinct.values()))
+                for clause_id, text, analysis in zip(chunk_ids, chunk, analyses, strict=True):
+                    results.append(self._findings(clause_id, analysis, probabilities[row_of[text]]))
         return results
 
     def classify_clauses(self, clauses: Sequence[Clause]) -> list[Finding]:

@@ -124,10 +124,11 @@ def analyze_many(texts: Iterable[str]) -> list[Frame]:
     return [_frame(doc, r, text) for doc, text in zip(r.nlp.pipe(texts), texts, strict=True)]
 
 
-def analyze_doc(doc: Doc, text: str, columns: list[list[int]] | None = None) -> Frame:
+def analyze_doc(doc: Doc | None, text: str, columns: list[list[int]] | None = None) -> Frame:
     """The deontic frame of ``text`` (white space normalised) already tokenized by ``rules().nlp`` as
-    ``doc`` (``columns``: its :func:`analyzer.classify.token_patterns.columns`, if the caller has them), for
-    callers that reuse the tokenization (:func:`analyzer.classify.features.analyse`)."""
+    ``doc`` (``columns``: its :func:`analyzer.classify.token_patterns.columns`, if the caller has them;
+    ``doc`` may then be None), for callers that reuse the tokenization
+    (:func:`analyzer.classify.features.analyse`)."""
     return _frame(doc, rules(), text, columns)
 
 
@@ -145,7 +146,7 @@ def frame_vector(frame: Frame) -> list[float]:
     ]
 
 
-def _frame(doc: Doc, r: Rules, text: str, columns: list[list[int]] | None = None) -> Frame:
+def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None = None) -> Frame:
     rd = _Reading(doc, r, text, columns)
     exceptions, provisos, conditions = _spans(rd)
     cue, scope, where, sentence = _negation(rd)

@@ -14,14 +14,15 @@ from analyzer.classify.token_patterns import match_all
 
 
 def match_cues(
-    doc: Doc, r: Rules | None = None, columns: list[list[int]] | None = None
+    doc: Doc | None, r: Rules | None = None, columns: list[list[int]] | None = None
 ) -> dict[str, set[tuple[int, int]]]:
-    """Every match of every group in ``doc`` as token spans, before blocking and overlap resolution."""
+    """Every match of every group in ``doc`` as token spans, before blocking and overlap resolution
+    (``columns``: the doc's token columns; ``doc`` may then be None)."""
     r = r or rules()
-    return match_all(doc, r.patterns, columns or _columns(doc))
+    return match_all(doc, r.patterns, columns if columns is not None else _columns(doc))
 
 
-def _matches(doc: Doc, r: Rules, columns: list[list[int]]) -> dict[str, list[tuple[int, int]]]:
+def _matches(doc: Doc | None, r: Rules, columns: list[list[int]]) -> dict[str, list[tuple[int, int]]]:
     """The matches that count: blocked ones dropped, the longest of overlapping ones kept."""
     found = {g: list(spans) for g, spans in match_cues(doc, r, columns).items()}
     for blocker in r.blocks.keys() & found.keys():

@@ -22,6 +22,7 @@ from spacy.attrs import ORTH
 from spacy.strings import get_string_id
 from spacy.util import compile_infix_regex
 
+from analyzer.classify.token_columns import TokenColumns
 from analyzer.classify.token_patterns import (
     PATTERN_ATTRS,
     Chain,
@@ -38,7 +39,7 @@ CUES = ("weakener", "negation", "cooperation_act", "refusal", "loss", "proviso")
 CUES += ("discretion", "authority", "narrow", "vague", "broad_ground")  # exception kinds, strongest first
 TOPICS = ("hedge", "euphemism", "offender", "victim", "child", "official", "penalty", "definition")
 GROUPS = MODALITIES[:4] + MARKERS + CUES + TOPICS + ("cross_reference", "cooperation")
-__all__ = ["PATTERN_ATTRS", "Chain", "Gap", "Rules", "build_rules", "read_patterns", "rules"]
+__all__ = ["PATTERN_ATTRS", "Chain", "Gap", "Rules", "build_rules", "read_patterns", "rules", "token_columns"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 def rules() -> Rules:
     """The shipped patterns, compiled once per process."""
     return build_rules(read_patterns())
+
+
+@cache
+def token_columns() -> TokenColumns:
+    """Token columns of clauses tokenized as :func:`rules`'s pipeline tokenizes them, once per process."""
+    return TokenColumns(rules().nlp)
 
 
 def build_rules(data: Mapping[str, Any]) -> Rules:

@@ -11,6 +11,7 @@ other "if"/"where"/"subject to" span a condition. :class:`_Reading` holds the wo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -28,14 +29,16 @@ _CLOSING = frozenset(map(get_string_id, (")", "]")))  # kept at the end of a cue
 class _Reading:
     """Working state while one clause is read: its matches, and which tokens lie in which span."""
 
-    def __init__(self, doc: Doc, r: Rules, text: str, columns: list[list[int]] | None = None) -> None:
-        self.doc, self.r, self.n, self.source = doc, r, len(doc), text  # text == doc.text
+    def __init__(self, doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None = None) -> None:
+        self.r, self.source = r, text  # text == doc.text
         self.columns = columns if columns is not None else _columns(doc)
+        self.n = len(self.columns[0])
         self.found = _matches(doc, r, self.columns)
         self.ids = self.columns[0]  # string ids of the lower-cased words
         self.zone = [""] * self.n  # "c" exception, proviso, condition; "r" relative clause; "u" unconditional
         self.evidence: dict[str, list[str]] = {}
         self.stops = {i for i, w in enumerate(self.ids) if w in r.hard}
+        self.edge = _edge(r.hard, r.soft)
 
     def get(self, group: str) -> list[tuple[int, int]]:
         return self.found.get(group, [])
@@ -52,7 +55,7 @@ class _Reading:
 
     def note(self, key: str, spans: Iterable[tuple[int, int]]) -> None:
         """Record matched cues as evidence, without the punctuation or number a pattern anchors on."""
-        edge, numbers = self.r.hard | self.r.soft - _CLOSING, self.columns[3]
+        edge, numbers = self.edge, self.columns[3]
         for s, e in spans:
             while s < e - 1 and (self.ids[s] in edge or numbers[s]):
                 s += 1
@@ -63,6 +66,12 @@ class _Reading:
     def mark(self, s: int, e: int, kind: str) -> None:
         for i in range(s, e):
             self.zone[i] = self.zone[i] or kind
+
+
+@lru_cache(maxsize=8)
+def _edge(hard: frozenset[int], soft: frozenset[int]) -> frozenset[int]:
+    """The words :meth:`_Reading.note` trims off a cue's edges: the stops, but closing brackets."""
+    return hard | soft - _CLOSING
 
 
 def _spans(rd: _Reading) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, list, bool]], list[str]]:

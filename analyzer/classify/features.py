@@ -49,24 +49,24 @@ class Analysis:
 
 def analyse(texts: Sequence[str]) -> list[Analysis]:
     """The deontic frame, taxonomy topics and stance cues of each text; each text is tokenized once, and
-    the deontic frame and the topics read the same tokens. Only the first :data:`MAX_RULE_CHARS`
+    the deontic frame and the topics read the same token columns (from
+    :func:`analyzer.classify.deontic_patterns.token_columns`: no spaCy ``Doc``). Only the first :data:`MAX_RULE_CHARS`
     characters of a text are read here (the n-gram features read it all): the span reading grows faster
     than linearly with the number of markers, and a clause that long is a document nobody segmented
-    (a one-line TXT file), not a provision."""
+    (a one-line TXT file), not a provision. A text repeated in ``texts`` (white space normalised: a
+    running heading, a list's lead-in before each item) is read once, and its places share one
+    :class:`Analysis` (which nothing changes after it is made)."""
     from analyzer.classify.deontic import analyze_doc
-    from analyzer.classify.deontic_patterns import rules
+    from analyzer.classify.deontic_patterns import token_columns
     from analyzer.classify.stance_cues import matched_cues
-    from analyzer.classify.token_patterns import columns
     from analyzer.taxonomy.matching import topics_of
 
     texts = [_bounded(" ".join(text.split())) for text in texts]
-    analyses = []
-    for doc, text in zip(rules().nlp.pipe(texts), texts, strict=True):
-        cols = columns(doc)
-        analyses.append(
-            Analysis(analyze_doc(doc, text, cols), topics_of(doc, text, cols), matched_cues(text))
-        )
-    return analyses
+    tokens, read = token_columns(), {}
+    for text in dict.fromkeys(texts):
+        cols = tokens(text)
+        read[text] = Analysis(analyze_doc(None, text, cols), topics_of(None, text, cols), matched_cues(text))
+    return [read[text] for text in texts]
 
 
 def _bounded(text: str) -> str:

@@ -48,6 +48,7 @@ class Gap:
         )
 
 
+Node = tuple[tuple[int, ...], "dict[int, Node] | None"]
 # key, only at the clause start, the parts before the anchor run (nearest first), the parts after it
 Chain = tuple[str, bool, tuple["int | Gap", ...], tuple["int | Gap", ...]]
 
@@ -61,6 +62,9 @@ class PatternSet:
     labels: dict[int, tuple[str, bool]]  # match id -> (key, only at the clause start)
     chains: dict[int, list[Chain]]  # PhraseMatcher key of a word run -> the chains anchored on it
     backward: frozenset[int]  # word runs that stand before the anchor of a chain
+    # the PhraseMatcher's phrases as a trie of lower-cased words' string ids, what
+    # :func:`phrase_matches` reads: word -> (keys of the phrases ending there, the next words or None)
+    trie: dict[int, Node]
 
 
 class PatternCompiler:
@@ -73,6 +77,7 @@ class PatternCompiler:
         self.fallback: list[tuple[str, list[dict[str, Any]]]] = []
         self.labels: dict[int, tuple[str, bool]] = {}
         self.chains: dict[int, list[Chain]] = {}
+        self.words: dict[tuple[int, ...], list[int]] = {}  # a phrase's lower-cased words -> its keys
 
     def add(self, key: str, phrases: Sequence[str], patterns: Sequence[list[dict[str, Any]]]) -> None:
         """Phrases (matched on lower-cased tokens) and checked token patterns for ``key``. A pattern
@@ -99,14 +104,24 @@ class PatternCompiler:
                     entry = (key, at_start, tuple(reversed(chain[:k])), tuple(chain[k + 1 :]))
                     self.chains.setdefault(chain[k], []).append(entry)
             if docs:
-                self.phrases.add(name, docs)
+                self._add_phrases(name, docs)
 
     def _run(self, name: str, part: Any) -> int | Gap:
         """A chain part: a gap as it is, a word run as the PhraseMatcher key of its word sequences."""
         if isinstance(part, Gap):
             return part
-        self.phrases.add(name, [Doc(self.nlp.vocab, words=words) for words in part])
+        self._add_phrases(name, [Doc(self.nlp.vocab, words=words) for words in part])
         return self.nlp.vocab.strings[name]
+
+    def _add_phrases(self, name: str, docs: list[Doc]) -> None:
+        """``docs`` on the PhraseMatcher under ``name``, and their words in :attr:`words`."""
+        self.phrases.add(name, docs)
+        key = self.nlp.vocab.strings[name]
+        for doc in docs:
+            if len(doc):
+                keys = self.words.setdefault(tuple(token.lower for token in doc), [])
+                if key not in keys:
+                    keys.append(key)
 
     def build(self) -> PatternSet:
         matcher = Matcher(self.nlp.vocab) if self.fallback else None
@@ -115,7 +130,21 @@ class PatternCompiler:
         backward = frozenset(
             p for entries in self.chains.values() for e in entries for p in e[2] if not isinstance(p, Gap)
         )
-        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward)
+        return PatternSet(self.phrases, matcher, self.labels, self.chains, backward, self._trie())
+
+    def _trie(self) -> dict[int, Node]:
+        """:attr:`words` as :attr:`PatternSet.trie`."""
+        root: dict[int, list] = {}
+        for words, keys in self.words.items():
+            level = root
+            for word in words[:-1]:
+                level = level.setdefault(word, [[], {}])[1]
+            level.setdefault(words[-1], [[], {}])[0] = keys
+
+        def frozen(level: dict[int, list]) -> dict[int, Node]:
+            return {w: (tuple(keys), frozen(after) if after else None) for w, (keys, after) in level.items()}
+
+        return frozen(root)
 
 
 def checked(what: str, key: str, pattern: Any) -> list[dict[str, Any]]:
@@ -195,35 +224,100 @@ def columns(doc: Doc) -> list[list[int]]:
     return doc.to_array(COLUMNS).T.tolist() if len(doc) else [[] for _ in COLUMNS]
 
 
-def match_all(doc: Doc, patterns: PatternSet, cols: list[list[int]]) -> dict[str, set[tuple[int, int]]]:
-    """Every match of every key in ``doc`` as token spans (``cols`` = :func:`columns` of ``doc``)."""
+def phrase_matches(patterns: PatternSet, words: list[int]) -> list[tuple[int, int, int]]:
+    """What ``patterns.phrases`` (the PhraseMatcher) finds in a clause whose lower-cased words' string
+    ids are ``words``, as (key, start, end): the same matches, read from :attr:`PatternSet.trie` with
+    dictionary look-ups instead of building a ``Doc`` for the PhraseMatcher."""
+    found, n = [], len(words)
+    for i, node in enumerate(map(patterns.trie.get, words)):
+        end = i + 1
+        while node is not None:
+            keys, after = node
+            for key in keys:
+                found.append((key, i, end))
+            if after is None or end >= n:
+                break
+            node = after.get(words[end])
+            end += 1
+    return found
+
+
+def match_all(
+    doc: Doc | None, patterns: PatternSet, cols: list[list[int]]
+) -> dict[str, set[tuple[int, int]]]:
+    """Every match of every key in a tokenized clause as token spans (``cols`` = :func:`columns` of
+    ``doc``). ``doc`` may be None: only patterns run on the fallback Matcher read it, and one is then
+    made from ``cols``."""
     found: dict[str, set[tuple[int, int]]] = {}
     forward: dict[int, dict[int, list[int]]] = {}  # word run -> start -> ends
     backward: dict[int, dict[int, list[int]]] = {}  # word run -> end -> starts
-    fallback = patterns.matcher(doc) if patterns.matcher else ()
-    for key, s, e in [*patterns.phrases(doc), *fallback]:
-        if key in patterns.labels:
-            name, at_start = patterns.labels[key]
-            if not at_start or s == 0:
-                found.setdefault(name, set()).add((s, e))
+    matches = phrase_matches(patterns, cols[0])
+    if patterns.matcher:
+        matches += patterns.matcher(doc if doc is not None else _doc(patterns.matcher.vocab, cols))
+    labels, backs = patterns.labels, patterns.backward
+    for key, s, e in matches:
+        label = labels.get(key)
+        if label is not None:
+            if not label[1] or s == 0:  # (key, only at the clause start)
+                found.setdefault(label[0], set()).add((s, e))
         else:
             forward.setdefault(key, {}).setdefault(s, []).append(e)
-            if key in patterns.backward:
+            if key in backs:
                 backward.setdefault(key, {}).setdefault(e, []).append(s)
+    chains = patterns.chains
     for key, starts in forward.items():
-        for name, at_start, before, after in patterns.chains.get(key, ()):
+        for name, at_start, before, after in chains.get(key, ()):
             for s, ends in starts.items():
-                begins = {s}
-                for part in before:
-                    begins = _reach(cols, part, begins, backward, step=-1)
+                begins = _walk(cols, before, {s}, backward, step=-1) if before else {s}
                 if at_start:
                     begins &= {0}
-                reached = set(ends) if begins else set()
-                for part in after:
-                    reached = _reach(cols, part, reached, forward, step=1)
+                if not begins:
+                    continue
+                reached = _walk(cols, after, set(ends), forward, step=1) if after else set(ends)
                 if reached:
                     found.setdefault(name, set()).update((b, e) for b in begins for e in reached)
     return found
+
+
+def _walk(
+    cols: list[list[int]],
+    parts: tuple[int | Gap, ...],
+    at: set[int],
+    runs: dict[int, dict[int, list[int]]],
+    *,
+    step: int,
+) -> set[int]:
+    """Where a chain can stand after ``parts``, from each position in ``at``, going forward (``step`` 1)
+    or backward (-1). A gap that takes any token followed by a word run is crossed in one step, from the
+    run's few places (``runs``) rather than from every position the gap could reach."""
+    i, count = 0, len(parts)
+    while i < count and at:
+        part = parts[i]
+        if isinstance(part, Gap) and not part.checks and i + 1 < count and not isinstance(parts[i + 1], Gap):
+            table, low, high = runs.get(parts[i + 1], {}), part.low, part.high
+            if step > 0:  # a run starting q tokens on: its ends
+                at = {
+                    e for q, ends in table.items() if any(p + low <= q <= p + high for p in at) for e in ends
+                }
+            else:  # a run ending q tokens back: its starts
+                at = {
+                    b
+                    for q, begins in table.items()
+                    if any(p - high <= q <= p - low for p in at)
+                    for b in begins
+                }
+            i += 2
+        else:
+            at = _reach(cols, part, at, runs, step=step)
+            i += 1
+    return at
+
+
+def _doc(vocab: Any, cols: list[list[int]]) -> Doc:
+    """A ``Doc`` with the tokens and spaces that ``cols`` describe."""
+    orth, start, length = cols[1], cols[4], cols[5]
+    spaces = [start[i] + length[i] < start[i + 1] for i in range(len(orth) - 1)] + [False] * bool(orth)
+    return Doc(vocab, words=[vocab.strings[o] for o in orth], spaces=spaces)
 
 
 def _reach(

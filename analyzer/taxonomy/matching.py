@@ -106,24 +106,47 @@ def topics(text: str, *, taxonomy: Taxonomy | None = None) -> dict[str, list[str
 
 
 def topics_of(
-    doc: Doc, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
+    doc: Doc | None, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
 ) -> dict[str, list[str]]:
     """:func:`topics` of ``text`` already tokenized by :func:`blank_pipeline` as ``doc`` (``cols``: its
-    :func:`analyzer.classify.token_patterns.columns`, if the caller has them)."""
+    :func:`analyzer.classify.token_patterns.columns`, if the caller has them; ``doc`` may then be
+    None)."""
     from analyzer.classify.token_patterns import columns, longest, match_all
 
-    taxonomy = taxonomy or load_taxonomy()
+    patterns, keys, order = _plan(taxonomy or load_taxonomy())
     cols = cols if cols is not None else columns(doc)
     spans = []
-    for key, found in match_all(doc, compiled_patterns(taxonomy), cols).items():
-        principle_id, kind = key.split("/", 1)
-        for s, e in found if kind in (PHRASE, KEYWORD) else longest(list(found)):
-            spans.append((s, e, principle_id))
+    for key, found in match_all(doc, patterns, cols).items():
+        principle_id, every = keys[key]
+        for s, e in found if every else longest(list(found)):
+            spans.append((s, -e, principle_id))
     start, length = cols[4], cols[5]
     evidence: dict[str, dict[str, None]] = {}
-    for s, e, principle_id in sorted(spans, key=lambda span: (span[0], -span[1])):
-        evidence.setdefault(principle_id, {})[text[start[s] : start[e - 1] + length[e - 1]].lower()] = None
-    return {pid: list(evidence[pid]) for pid in taxonomy.ids if pid in evidence}
+    for s, e, principle_id in sorted(spans, key=_place):
+        evidence.setdefault(principle_id, {})[text[start[s] : start[-e - 1] + length[-e - 1]].lower()] = None
+    return {pid: list(evidence[pid]) for pid in sorted(evidence, key=order.__getitem__)}
+
+
+def _place(span: tuple[int, int, str]) -> tuple[int, int]:
+    """A span's place in the evidence: its start, the longest first (its end is stored negated)."""
+    return span[0], span[1]
+
+
+def _plan(taxonomy: Taxonomy) -> tuple[PatternSet, dict[str, tuple[str, bool]], dict[str, int]]:
+    """What :func:`topics_of` reads, once per taxonomy: the compiled patterns, each key's principle and
+    whether all its matches count (phrases and keywords) or the longest of overlapping ones (token
+    patterns), and each principle's place in canonical order."""
+    key = ("plan", taxonomy.content_hash)
+    if key not in _CACHE:
+        names = [
+            f"{principle.id}/{name}"
+            for principle in taxonomy.principles
+            for name in (PHRASE, KEYWORD, *(p.name for p in principle.patterns.token_patterns))
+        ]
+        keys = {name: (name.split("/", 1)[0], name.split("/", 1)[1] in (PHRASE, KEYWORD)) for name in names}
+        order = {principle.id: n for n, principle in enumerate(taxonomy.principles)}
+        _CACHE[key] = (compiled_patterns(taxonomy), keys, order)
+    return _CACHE[key]
 
 
 def compiled_patterns(taxonomy: Taxonomy) -> PatternSet:
