@@ -2,7 +2,8 @@
 
 Run on demand (never in the test suite): ``.venv/bin/python benchmarks/audit_throughput.py``.
 It generates its own PDFs (the shelter SOP of ``tests/pdfgen.py``, its sections repeated and renumbered
-to reach N pages) and prints, in pages per second:
+to reach N pages, each copy's sentences made its own by naming a region, so that no clause text repeats
+as it would not in a real document) and prints, in pages per second:
 
 (a) bare pdfplumber ``extract_text`` over every page (the baseline);
     every document is audited once untimed first, so no engine pays spaCy's one-time vocabulary growth;
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -56,16 +58,36 @@ print(json.dumps({"pages": result.document.page_count, "clauses": len(result.cla
 
 
 def generated_pdf(path: Path, pages: int) -> Path:
-    """The shelter SOP with its sections repeated (and renumbered) until it has about ``pages`` pages."""
+    """The shelter SOP with its sections repeated (and renumbered) until it has about ``pages`` pages;
+    the sentences of copy N name "Region N", so the clause texts of the copies differ (the audit reads
+    a text repeated in a document once: verbatim copies would flatter it)."""
     per_copy = 3  # the default sections fill about three pages
     sections = []
-    for _ in range(max(1, round(pages / per_copy))):
+    for copy in range(max(1, round(pages / per_copy))):
         for section in pdfgen.DEFAULT_SECTIONS:
             number = len(sections) + 1
             heading = section["heading"].split(".", 1)[1]
-            sections.append({**section, "heading": f"Section {number}.{heading}"})
+            sections.append(
+                {
+                    **section,
+                    "heading": f"Section {number}.{heading}",
+                    "paragraphs": [_in_region(text, copy) for text in section["paragraphs"]],
+                    "items": [(marker, _in_region(text, copy)) for marker, text in section["items"]],
+                }
+            )
     path.write_bytes(pdfgen.structured_pdf_bytes(sections=sections, pages_min=1))
     return path
+
+
+_TAIL = re.compile(r"(?:[\s.;:,]+(?:and|or))?[\s.;:,]*$")  # final punctuation, and a list's "; and"
+
+
+def _in_region(text: str, copy: int) -> str:
+    """``text`` with "in Region N" before its final punctuation (copy 0 unchanged)."""
+    if not copy:
+        return text
+    cut = _TAIL.search(text).start()
+    return f"{text[:cut]} in Region {copy + 1}{text[cut:]}"
 
 
 def timed(function) -> tuple[float, object]:
