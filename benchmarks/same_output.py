@@ -110,7 +110,7 @@ def token_differences(texts: list[str]) -> list[str]:
     piece tokenizer the rule side reads, if this tree has it) differ from spaCy's tokenizer's."""
     from analyzer.classify import deontic_patterns
     from analyzer.classify.features import _bounded
-    from analyzer.classify.token_patterns import columns
+    from analyzer.classify.token_matching import columns
 
     if not hasattr(deontic_patterns, "token_columns"):
         return []

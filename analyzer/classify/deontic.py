@@ -126,7 +126,7 @@ def analyze_many(texts: Iterable[str]) -> list[Frame]:
 
 def analyze_doc(doc: Doc | None, text: str, columns: list[list[int]] | None = None) -> Frame:
     """The deontic frame of ``text`` (white space normalised) already tokenized by ``rules().nlp`` as
-    ``doc`` (``columns``: its :func:`analyzer.classify.token_patterns.columns`, if the caller has them;
+    ``doc`` (``columns``: its :func:`analyzer.classify.token_matching.columns`, if the caller has them;
     ``doc`` may then be None), for callers that reuse the tokenization
     (:func:`analyzer.classify.features.analyse`)."""
     return _frame(doc, rules(), text, columns)

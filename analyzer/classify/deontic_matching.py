@@ -1,5 +1,5 @@
 """Matching the compiled deontic patterns on a tokenized clause: every match of every group
-(:func:`match_cues`, by :func:`analyzer.classify.token_patterns.match_all`), then the
+(:func:`match_cues`, by :func:`analyzer.classify.token_matching.match_all`), then the
 matches that count (blocked ones dropped, the longest of overlapping ones kept).
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from analyzer.classify.deontic_patterns import MARKERS, MODALITIES, Rules, rules
-from analyzer.classify.token_patterns import columns as _columns
-from analyzer.classify.token_patterns import longest as _longest
-from analyzer.classify.token_patterns import match_all
+from analyzer.classify.token_matching import columns as _columns
+from analyzer.classify.token_matching import longest as _longest
+from analyzer.classify.token_matching import match_all
 
 
 def match_cues(

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from analyzer.classify.deontic_matching import _matches
 from analyzer.classify.deontic_patterns import MARKERS, MODALITIES, Rules
-from analyzer.classify.token_patterns import columns as _columns
+from analyzer.classify.token_matching import columns as _columns
 
 _KINDS = (("discretion", "broad"), ("narrow", "narrow"), ("authority", "broad"), ("vague", "broad"))
 _COMMA = get_string_id(",")

@@ -29,7 +29,7 @@ class TokenColumns:
     def __call__(self, text: str) -> list[list[int]]:
         """The columns of ``text`` (single spaces, as ``" ".join(text.split())`` gives): one list per
         attribute of :data:`~analyzer.classify.token_patterns.COLUMNS`, as
-        :func:`~analyzer.classify.token_patterns.columns` gives for ``nlp.make_doc(text)``."""
+        :func:`~analyzer.classify.token_matching.columns` gives for ``nlp.make_doc(text)``."""
         pieces, rows, offset = self.pieces, [], 0
         split = text.split(" ")
         if missing := [piece for piece in dict.fromkeys(split) if piece not in pieces]:
@@ -46,7 +46,7 @@ class TokenColumns:
         """Keep the tokens of the pieces ``missing`` of a text's pieces ``split``, tokenized by spaCy's
         tokenizer in one text (the pieces joined by spaces: each is tokenized on its own all the same);
         all of ``split`` when the store is emptied first. Returns the store."""
-        from analyzer.classify.token_patterns import columns
+        from analyzer.classify.token_matching import columns
 
         if len(self.pieces) + len(missing) > MAX_PIECES:
             self.pieces, missing = {}, list(dict.fromkeys(split))

@@ -109,9 +109,9 @@ def topics_of(
     doc: Doc | None, text: str, cols: list[list[int]] | None = None, *, taxonomy: Taxonomy | None = None
 ) -> dict[str, list[str]]:
     """:func:`topics` of ``text`` already tokenized by :func:`blank_pipeline` as ``doc`` (``cols``: its
-    :func:`analyzer.classify.token_patterns.columns`, if the caller has them; ``doc`` may then be
+    :func:`analyzer.classify.token_matching.columns`, if the caller has them; ``doc`` may then be
     None)."""
-    from analyzer.classify.token_patterns import columns, longest, match_all
+    from analyzer.classify.token_matching import columns, longest, match_all
 
     patterns, keys, order = _plan(taxonomy or load_taxonomy())
     cols = cols if cols is not None else columns(doc)

@@ -9,7 +9,8 @@ from spacy.matcher import Matcher
 from analyzer.classify.deontic_patterns import rules
 from analyzer.classify.features import _bounded
 from analyzer.classify.token_columns import TokenColumns
-from analyzer.classify.token_patterns import PatternCompiler, checked, columns, match_all, phrase_matches
+from analyzer.classify.token_matching import columns, match_all, phrase_matches
+from analyzer.classify.token_patterns import PatternCompiler, checked
 from analyzer.corpus.dataset import load_clauses
 from analyzer.taxonomy import load_taxonomy
 from analyzer.taxonomy.matching import compiled_patterns

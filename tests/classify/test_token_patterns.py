@@ -6,7 +6,8 @@ import pytest
 from spacy.matcher import Matcher
 
 from analyzer.classify.deontic_patterns import rules
-from analyzer.classify.token_patterns import PatternCompiler, checked, columns, match_all
+from analyzer.classify.token_matching import columns, match_all
+from analyzer.classify.token_patterns import PatternCompiler, checked
 
 PATTERNS = {
     "optional_word_between_gaps": [{"LOWER": "within"}, {"LIKE_NUM": True}, {"LOWER": "-", "OP": "?"},
