@@ -27,6 +27,7 @@ from analyzer.store.schema import (
     create_statements,
     default_db_path,
     migration_statements,
+    missing_column_statements,
 )
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause
 
@@ -96,6 +97,16 @@ class Store:
                 f"{self.path}: store schema version {stored} is newer than this analyzer's "
                 f"({SCHEMA_VERSION}); upgrade dnh-policy-analyzer"
             )
+        for statement in missing_column_statements(self._columns()):
+            self.connection.execute(statement)
+
+    def _columns(self) -> set[tuple[str, str]]:
+        """(table, column) of every column the file's tables have."""
+        query = (
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = current_schema()"
+        )
+        return set(self.connection.execute(query).fetchall())
 
     def __enter__(self) -> Store:
         return self

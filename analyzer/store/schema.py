@@ -142,6 +142,18 @@ def migration_statements(stored: int) -> list[str]:
     return statements
 
 
+def missing_column_statements(present: set[tuple[str, str]]) -> list[str]:
+    """``ALTER TABLE`` for each version-2 column missing from a file (``present``: its (table, column)
+    pairs). ``ocr_pages`` joined version 2 after stores of that version had been written, so such a
+    store reaches version 3 without it; it gains the column (empty) when it is opened."""
+    return [
+        f"ALTER TABLE {table} ADD COLUMN {column}"
+        for table, columns in ADDED_IN_2.items()
+        for column in columns
+        if (table, column.split()[0]) not in present
+    ]
+
+
 def create_statements() -> list[str]:
     """``CREATE TABLE IF NOT EXISTS`` for every table, in dependency-free order."""
     return [f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()]

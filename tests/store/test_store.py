@@ -541,3 +541,22 @@ def test_pages_read_by_ocr_keep_their_confidence_in_the_store(tmp_path):
     assert [(p.number, p.ocr, p.ocr_confidence) for p in loaded.document.pages if p.ocr] == [(2, True, 0.91)]
     on_page_2 = next(c for c in loaded.clauses if 2 in c.pages)
     assert loaded.document.ocr_confidence(on_page_2.pages) == 0.91
+
+
+def test_a_store_written_before_ocr_pages_joined_version_2_gains_the_column(tmp_path):
+    """A version-2 file from before ``ocr_pages`` existed was migrated to version 3 without it: it opens,
+    gains the column and takes new audits (the sample dashboard's seed failed on such a file)."""
+    import duckdb
+
+    from analyzer.store import load_result
+
+    path = tmp_path / "early-v2.duckdb"
+    with Store(path) as store:
+        store.save(audit("MY"))
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("ALTER TABLE documents DROP COLUMN ocr_pages")
+    with Store(path) as store:
+        assert "ocr_pages" in store.query("SELECT * FROM documents LIMIT 1").columns
+        assert load_result(audit("MY").document.doc_id, store).findings == audit("MY").findings
+        store.save(audit("TH"))
+        assert table_counts(store)["documents"] == 2
