@@ -109,3 +109,27 @@ def test_jsonl_output_is_one_clause_object_per_line(structured_pdf):
         assert isinstance(record, dict)
         assert {"number", "heading_path", "text", "pages", "boxes"} <= record.keys(), sorted(record)
         assert isinstance(record["heading_path"], list) and isinstance(record["pages"], list)
+
+
+@pytest.mark.parametrize(
+    "purpose, command",
+    [
+        ("audit into the store", ["audit", "POLICY", "--out", "OUT"]),
+        ("compare countries from the store", ["compare"]),
+        ("seed the dashboard's samples", ["app", "--samples", "--port", "8599"]),
+    ],
+)
+def test_a_store_that_is_not_a_database_is_refused_in_one_line(purpose, command, tmp_path, structured_pdf):
+    db = tmp_path / "store.duckdb"
+    db.write_text("not a database\n", encoding="utf-8")
+    args = [
+        str(structured_pdf) if a == "POLICY" else str(tmp_path / "out") if a == "OUT" else a for a in command
+    ]
+    result = subprocess.run(
+        [str(DNH), *args, "--db", str(db)], capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+    assert result.returncode == 2, (purpose, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dnh: the store cannot be opened"), (purpose, lines)
+    assert str(db) in lines[0], (purpose, lines)
+    assert "Traceback" not in result.stderr, purpose

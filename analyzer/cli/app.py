@@ -35,6 +35,19 @@ def fail(message: str) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def open_store(db: Path | None):
+    """The store at ``db`` (default: $DNH_DB or the user data folder); one line on stderr and the
+    bad-input status when it cannot be opened (not a DuckDB file, a newer schema, no permission)."""
+    import duckdb
+
+    from analyzer.store import Store
+
+    try:
+        return Store(db)
+    except (duckdb.Error, ValueError, OSError) as error:
+        fail(f"the store cannot be opened: {' '.join(str(error).split())[:300]}")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"dnh {__version__}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from analyzer.cli import options as opt
-from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier
+from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier, open_store
 from analyzer.cli.progress import ProgressBar
 from analyzer.errors import InputError
 
@@ -86,7 +86,7 @@ def audit(
     out.mkdir(parents=True, exist_ok=True)
     started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
     used_stems: set[str] = set()
-    opened = _open_store(db) if store else None
+    opened = open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
@@ -204,12 +204,6 @@ def _write_reports(
     return written
 
 
-def _open_store(db: Path | None):
-    from analyzer.store import Store
-
-    return Store(db)
-
-
 @app.command()
 def compare(
     db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
@@ -224,7 +218,8 @@ def compare(
     stance = stance.upper()
     if stance not in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
         fail(f"--stance {stance}: choose HARMFUL, PROTECTIVE or NEUTRAL")
-    matrix = country_matrix(db, stance=stance)
+    with open_store(db) as opened:
+        matrix = country_matrix(opened, stance=stance)
     if matrix.empty:
         typer.echo("the store holds no audits yet: run `dnh audit` first", err=True)
         raise typer.Exit(1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.cli.app import MODEL_OPTION, app, fail, load_classifier
+from analyzer.cli.app import MODEL_OPTION, app, fail, load_classifier, open_store
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -60,9 +60,8 @@ def dashboard(
 
 def _seed(db: Path | None, model: Path | None) -> None:
     from analyzer.dashboard.samples import seed
-    from analyzer.store import Store
 
     classifier = load_classifier(model)
-    with Store(db) as store:
+    with open_store(db) as store:
         for path, status in seed(store, classifier):
             typer.echo(f"sample {path.name}: {status}", err=True)
