@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+from analyzer.classify.token_patterns import COLUMNS
+
 # A piece's tokens: (LOWER, ORTH, IS_PUNCT, LIKE_NUM, offset in the piece, LENGTH, IS_DIGIT) each.
 _Token = tuple[int, int, int, int, int, int, int]
 MAX_PIECES = 200_000  # distinct pieces kept; the store is emptied before it would hold more
@@ -39,7 +41,7 @@ class TokenColumns:
                 rows.append((lower, orth, punct, number, offset + start, length, digit))
             offset += len(piece) + 1
         if not rows:
-            return [[] for _ in range(7)]
+            return [[] for _ in COLUMNS]
         return [list(column) for column in zip(*rows, strict=True)]
 
     def _learn(self, missing: list[str], split: list[str]) -> dict[str, tuple[_Token, ...]]:

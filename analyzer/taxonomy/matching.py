@@ -119,17 +119,17 @@ def topics_of(
     for key, found in match_all(doc, patterns, cols).items():
         principle_id, every = keys[key]
         for s, e in found if every else longest(list(found)):
-            spans.append((s, -e, principle_id))
+            spans.append((s, e, principle_id))
     start, length = cols[4], cols[5]
     evidence: dict[str, dict[str, None]] = {}
     for s, e, principle_id in sorted(spans, key=_place):
-        evidence.setdefault(principle_id, {})[text[start[s] : start[-e - 1] + length[-e - 1]].lower()] = None
+        evidence.setdefault(principle_id, {})[text[start[s] : start[e - 1] + length[e - 1]].lower()] = None
     return {pid: list(evidence[pid]) for pid in sorted(evidence, key=order.__getitem__)}
 
 
 def _place(span: tuple[int, int, str]) -> tuple[int, int]:
-    """A span's place in the evidence: its start, the longest first (its end is stored negated)."""
-    return span[0], span[1]
+    """A span's place in the evidence: its start, then the longest first."""
+    return span[0], -span[1]
 
 
 def _plan(taxonomy: Taxonomy) -> tuple[PatternSet, dict[str, tuple[str, bool]], dict[str, int]]:
