@@ -56,6 +56,16 @@ _MATRIX_OF = _direct(
     pdfium_c.FPDFText_GetMatrix, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
 )
 
+try:  # the same PDFium calls in a C loop (analyzer/ingest/_pdfium_calls.c), when it was compiled
+    from analyzer.ingest import _pdfium_calls as _native
+except ImportError:  # pragma: no cover - a machine without a C compiler: one ctypes call each
+    _native = None
+
+
+def _address(function) -> int:
+    """The C address of a ctypes function (PDFium's, or a Python callback in the tests)."""
+    return ctypes.cast(function, ctypes.c_void_p).value
+
 
 class _MatrixMissing(Exception):
     """PDFium gave no matrix for a word's first character: only the in-order grouping copes."""
@@ -145,9 +155,22 @@ def _char_boxes(handle: ctypes.c_void_p, text: str) -> tuple[np.ndarray, np.ndar
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     candidates = np.flatnonzero(~_IS_SPACE[np.minimum(codes, 0x3001)])
     buffer = (ctypes.c_float * (4 * len(text)))()
-    addresses = (candidates * 16 + ctypes.addressof(buffer)).tolist()
-    found = list(map(_LOOSE_BOX, repeat(handle, len(addresses)), candidates.tolist(), addresses))
-    indexes = candidates[np.array(found, dtype=bool)] if found else candidates
+    if _native is not None:
+        candidates = np.ascontiguousarray(candidates, dtype=np.int64)
+        found = np.zeros(len(candidates), dtype=np.uint8)
+        base = ctypes.addressof(buffer)
+        _native.loose_boxes(
+            _address(_LOOSE_BOX),
+            handle.value or 0,
+            candidates.ctypes.data,
+            len(candidates),
+            base,
+            found.ctypes.data,
+        )
+    else:
+        addresses = (candidates * 16 + ctypes.addressof(buffer)).tolist()
+        found = list(map(_LOOSE_BOX, repeat(handle, len(addresses)), candidates.tolist(), addresses))
+    indexes = candidates[np.asarray(found, dtype=bool)]
     boxes = np.frombuffer(buffer, dtype=np.float32).reshape(-1, 4)[indexes].astype(np.float64)
     return codes, indexes, boxes
 
@@ -216,14 +239,7 @@ def _simple_words(chars: Characters, starts_mask, starts, ends, simple) -> list[
     """The words of the runs (characters ``starts[i]`` to ``ends[i] - 1``) marked ``simple``."""
     if not simple.any():
         return []
-    handle = chars.handle
-    positions = chars.indexes[starts[simple]].tolist()
-    fonts = np.array(list(map(_FONT_SIZE, repeat(handle, len(positions)), positions)), dtype=np.float64)
-    buffer = (ctypes.c_float * (6 * len(positions)))()
-    addresses = range(ctypes.addressof(buffer), ctypes.addressof(buffer) + 24 * len(positions), 24)
-    if not all(map(_MATRIX_OF, repeat(handle, len(positions)), positions, addresses)):
-        raise _MatrixMissing
-    matrices = np.frombuffer(buffer, dtype=np.float32).reshape(-1, 6).astype(np.float64)
+    fonts, matrices = _fonts_and_matrices(chars.handle, chars.indexes[starts[simple]])
     a, b, c, d = matrices[:, 0], matrices[:, 1], matrices[:, 2], matrices[:, 3]
     upright = ((a * d > 0) & (b * c <= 0)).tolist()  # as pdfminer: slanted text counts as upright
     scales = [math.hypot(x, y) or 1.0 for x, y in zip(c.tolist(), d.tolist(), strict=True)]
@@ -245,6 +261,27 @@ def _simple_words(chars: Characters, starts_mask, starts, ends, simple) -> list[
         np.maximum.reduceat(bottoms, starts)[simple],
     )
     return list(zip(texts, *(column.tolist() for column in columns), sizes, upright, strict=True))
+
+
+def _fonts_and_matrices(handle: ctypes.c_void_p, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PDFium's font size and matrix (rows of 6) of the characters at ``positions``; raises
+    :class:`_MatrixMissing` when PDFium does not give one of the matrices."""
+    positions = np.ascontiguousarray(positions, dtype=np.int64)
+    count = len(positions)
+    buffer = (ctypes.c_float * (6 * count))()
+    if _native is not None:
+        fonts = np.empty(count, dtype=np.float64)
+        address, at = handle.value or 0, positions.ctypes.data
+        _native.font_sizes(_address(_FONT_SIZE), address, at, count, fonts.ctypes.data)
+        complete = _native.matrices(_address(_MATRIX_OF), address, at, count, ctypes.addressof(buffer))
+    else:
+        listed = positions.tolist()
+        fonts = np.array(list(map(_FONT_SIZE, repeat(handle, count), listed)), dtype=np.float64)
+        addresses = range(ctypes.addressof(buffer), ctypes.addressof(buffer) + 24 * count, 24)
+        complete = all(map(_MATRIX_OF, repeat(handle, count), listed, addresses))
+    if not complete:
+        raise _MatrixMissing
+    return fonts, np.frombuffer(buffer, dtype=np.float32).reshape(-1, 6).astype(np.float64)
 
 
 def group_in_order(chars: Characters, start: int, end: int, *, strict: bool = False) -> list[tuple]:

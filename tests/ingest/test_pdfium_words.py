@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 from pathlib import Path
 
 import hostilegen
@@ -124,6 +125,20 @@ def pdfs(tmp_path_factory, structured_pdf, two_column_pdf, hyphenated_pdf) -> li
         two_column_pdf,
         hyphenated_pdf,  # line-end hyphens PDFium reports as U+FFFE
     ]
+
+
+@pytest.fixture(autouse=True, params=["C loop", "ctypes"])
+def calls(request, monkeypatch):
+    """Every claim holds for both ways of calling PDFium: the compiled loop and one ctypes call each."""
+    if request.param == "ctypes":
+        monkeypatch.setattr(pdfium_words, "_native", None)
+    elif pdfium_words._native is None:
+        if os.environ.get("DNH_REQUIRE_C"):
+            pytest.fail(
+                "analyzer/ingest/_pdfium_calls.c was not compiled (pip install -e . needs a C compiler)"
+            )
+        pytest.skip("analyzer/ingest/_pdfium_calls.c was not compiled: no C compiler at install")
+    return request.param
 
 
 def _real_box(raw, index):
@@ -251,8 +266,13 @@ def test_the_test_pages_reach_both_paths(pdfs, monkeypatch):
     assert dropped[0] > 0  # the line drawn twice
 
 
+# A PDFium call of the engine's kind (a text page, a character index, the address of a float buffer), as a
+# C function pointer: the engine's C loop calls it as it calls PDFium's own.
+CALL_WITH_BUFFER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+
+
 def _bent(real, bend):
-    """A PDFium call of the engine's kind (address of a float buffer) whose answer ``bend`` rewrites."""
+    """A PDFium call of the engine's kind whose answer ``bend`` rewrites."""
 
     def call(handle, index, address):
         ok = real(handle, index, address)
@@ -260,7 +280,7 @@ def _bent(real, bend):
         ok, floats[:] = bend(index, ok, list(floats))
         return ok
 
-    return call
+    return CALL_WITH_BUFFER(call)
 
 
 def _bent_reference(real, bend):
@@ -300,7 +320,7 @@ def test_a_missing_matrix_keeps_the_previous_one_as_before(in_order, pdfs, monke
         ok, values = _real_matrix(raw, index)
         return (0, [9.0] * 4) if index % 7 == 3 else (ok, values)
 
-    monkeypatch.setattr(pdfium_words, "_MATRIX_OF", call)
+    monkeypatch.setattr(pdfium_words, "_MATRIX_OF", CALL_WITH_BUFFER(call))
     options = {"get_matrix": reference}
     if in_order:  # a signed zero sends every run through the in-order rules
         bend = BOX_BENDS["a right edge of -0.0 (signed zeros)"]
