@@ -40,6 +40,14 @@ class Fragment:
         self.bottom = max([w["bottom"] for w in words])
         self.text = " ".join([w["text"] for w in words])
 
+    @classmethod
+    def of(cls, x0: float, x1: float, top: float, bottom: float, text: str) -> Fragment:
+        """A fragment from its box and text, without its words (the fast engine keeps no word dicts)."""
+        fragment = object.__new__(cls)
+        fragment.words, fragment.x0, fragment.x1, fragment.top, fragment.bottom = [], x0, x1, top, bottom
+        fragment.text = text
+        return fragment
+
     @property
     def height(self) -> float:
         return self.bottom - self.top

@@ -30,8 +30,9 @@ from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.ocr import OcrOptions
 from analyzer.ingest.pdf import _clean_pages, _usable_title
 from analyzer.ingest.pdf_checks import check_pdf
-from analyzer.ingest.pdfium_words import page_words
+from analyzer.ingest.pdfium_words import page_word_tuples
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
+from analyzer.ingest.word_layout import fragments_of_words
 from analyzer.types import Document
 
 ENGINES = ("auto", "pdfplumber", "pdfium")
@@ -124,13 +125,13 @@ def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]],
     textpage = page.get_textpage()
     dropped: list[int] = []
     try:
-        words = page_words(textpage, origin=(left, top), dropped=dropped)
+        words = page_word_tuples(textpage, origin=(left, top), dropped=dropped)
     finally:
         textpage.close()
     duplicates = sum(dropped)
     if not words:
         return float(right - left), float(top - bottom), [], duplicates
-    fragments = layout.rows_to_fragments(layout.words_to_rows(words))
+    fragments = fragments_of_words(words)
     gutter = layout.find_gutter(fragments, page_width=float(right - left))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
     return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered), duplicates

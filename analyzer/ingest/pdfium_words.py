@@ -91,6 +91,16 @@ def page_words(
     the font size scaled by the character's matrix (PDFium reports the unscaled size). The number of
     characters dropped as drawn twice at one place is appended to ``dropped`` when it is given.
     """
+    return [
+        {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size}
+        for text, x0, x1, top, bottom, size, _ in page_word_tuples(textpage, origin=origin, dropped=dropped)
+    ]
+
+
+def page_word_tuples(
+    textpage, *, origin: tuple[float, float] = (0.0, 0.0), dropped: list[int] | None = None
+) -> list[tuple]:
+    """The words of :func:`page_words` as tuples (text, x0, x1, top, bottom, size, True)."""
     chars, duplicates = page_characters(textpage, origin=origin)
     try:
         words = words_by_run(chars)
@@ -102,11 +112,7 @@ def page_words(
         words = [(text.translate(_EXPANDED), *rest) for text, *rest in words]
     if _SURROGATE.search(chars.text):  # a character outside the BMP comes as two UTF-16 halves: pair them
         words = [(_paired(text), *rest) for text, *rest in words]
-    return [
-        {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": size}
-        for text, x0, x1, top, bottom, size, upright in words
-        if upright
-    ]
+    return [word for word in words if word[6]]
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -9,10 +9,11 @@ import statistics
 import unicodedata
 from collections import Counter
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.ingest import language, layout, text_layer
+from analyzer.ingest import language, layout, text_layer, word_layout
 
 coordinates = st.floats(min_value=-50, max_value=900, allow_nan=False).map(lambda v: round(v * 4) / 4)
 sizes = st.sampled_from([None, 0, 7.0, 9.5, 12.0, 12.4, 18.0])
@@ -108,6 +109,39 @@ def test_rows_and_fragments_are_those_of_the_plain_implementation(found):
             min(w["top"] for w in fragment.words),
             max(w["bottom"] for w in fragment.words),
         )
+
+
+def _boxes(fragments):
+    return [(f.x0, f.x1, f.top, f.bottom, f.text) for f in fragments]
+
+
+@settings(max_examples=150, deadline=None)
+@given(words(), st.booleans())
+def test_fragments_of_word_tuples_are_those_of_the_dict_path(found, repeat_boxes):
+    """The fast engine's path (tuples, and the shortcut for a word boxed like the one before)."""
+    if repeat_boxes:  # many words share their top and bottom, as on a typeset line
+        found = [word | {"top": found[0]["top"], "bottom": found[0]["bottom"]} if i % 3 else word
+                 for i, word in enumerate(found)]  # fmt: skip
+    tuples = [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("size"), True) for w in found]
+    expected = layout.rows_to_fragments(layout.words_to_rows(found))
+    assert repr(_boxes(word_layout.fragments_of_words(tuples))) == repr(_boxes(expected))
+
+
+def test_fragments_of_word_tuples_on_crowded_random_lines():
+    """Many random pages whose words share boxes, sit on nearby or overlapping lines, or have (almost) no
+    height: the cases where the shortcut for a word boxed like the one before could go wrong."""
+    rng = np.random.default_rng(11)
+    for _ in range(1500):
+        found, box = [], None
+        for index in range(int(rng.integers(2, 30))):
+            if box is None or rng.random() < 0.4:
+                top = float(rng.choice([100.0, 100.25, 101.0, 104.0, 106.0, 112.0]) + rng.choice([0, 0.04]))
+                box = (top, top + float(rng.choice([-1.0, 0.0, 0.05, 0.1, 0.15, 3.0, 6.0, 12.0])))
+            x0 = float(rng.integers(0, 40)) * 5
+            found.append({"text": f"w{index}", "x0": x0, "x1": x0 + 4, "top": box[0], "bottom": box[1]})
+        tuples = [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], None) for w in found]
+        expected = layout.rows_to_fragments(layout.words_to_rows(found))
+        assert repr(_boxes(word_layout.fragments_of_words(tuples))) == repr(_boxes(expected)), found
 
 
 @settings(max_examples=80, deadline=None)

@@ -19,8 +19,15 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from fpdf import FPDF
 
-from analyzer.ingest import pdfium_words
-from analyzer.ingest.pdfium_words import group_in_order, page_characters, page_text, page_words
+from analyzer.ingest import layout, pdfium_words
+from analyzer.ingest.pdfium_words import (
+    group_in_order,
+    page_characters,
+    page_text,
+    page_word_tuples,
+    page_words,
+)
+from analyzer.ingest.word_layout import fragments_of_words
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -237,6 +244,18 @@ def _assert_same_words(paths, **reference_options) -> int:
 
 def test_words_are_those_of_the_character_by_character_rules(pdfs):
     assert _assert_same_words(pdfs) > 1000
+
+
+def test_the_fast_engine_gets_the_fragments_of_the_word_dicts(pdfs):
+    fragments = 0
+    for path in pdfs:
+        for textpage, origin in _pages(path):
+            tuples = page_word_tuples(textpage, origin=origin)
+            ours = [(f.x0, f.x1, f.top, f.bottom, f.text) for f in fragments_of_words(tuples)]
+            dicts = layout.rows_to_fragments(layout.words_to_rows(page_words(textpage, origin=origin)))
+            assert repr(ours) == repr([(f.x0, f.x1, f.top, f.bottom, f.text) for f in dicts]), path.name
+            fragments += len(ours)
+    assert fragments > 300
 
 
 def test_every_run_through_the_in_order_rules_gives_the_same_words(pdfs):
