@@ -87,8 +87,9 @@ def token_columns() -> TokenColumns:
     return TokenColumns(rules().nlp)
 
 
-def build_rules(data: Mapping[str, Any]) -> Rules:
-    """Validate and compile pattern data; raises ``ValueError`` naming the first bad group or pattern."""
+def build_rules(data: Mapping[str, Any], *, phrase_matcher: bool = False) -> Rules:
+    """Validate and compile pattern data; raises ``ValueError`` naming the first bad group or pattern.
+    ``phrase_matcher``: also put the phrases on a spaCy PhraseMatcher (the tests' reference)."""
     nlp = spacy.blank("en")
     tokenizer = data.get("tokenizer", {})
     for case in tokenizer.get("special_cases", []):
@@ -103,7 +104,7 @@ def build_rules(data: Mapping[str, Any]) -> Rules:
         raise ValueError(
             f"deontic patterns: missing groups {missing} or strengths {sorted(data['strength'])}"
         )
-    compiler, blocks = PatternCompiler(nlp, what="deontic patterns"), {}
+    compiler, blocks = PatternCompiler(nlp, what="deontic patterns", phrase_matcher=phrase_matcher), {}
     for group, spec in groups.items():
         if group not in GROUPS and not spec.get("blocks"):
             raise ValueError(f"deontic patterns: unknown group {group!r} blocks nothing")

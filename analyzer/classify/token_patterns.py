@@ -3,10 +3,13 @@ taxonomy's topic patterns.
 
 spaCy's ``Matcher`` tries every pattern at every token and runs each ``{IN: [...]}`` set as a Python
 call, about a millisecond a clause for a few dozen patterns. Here phrases, and token patterns made of
-words only, go onto one ``PhraseMatcher`` (attribute ``LOWER``, in C); a token pattern with gaps
-("{0,12}", "*", "?" wildcards, IS_PUNCT, LIKE_NUM, a set of words repeated) becomes a *chain* of word runs
-(PhraseMatcher keys) and :class:`Gap` parts, joined by ``token_matching.match_all`` from the runs found; only a
-pattern that cannot be chained (a "!" operator, no word at all) runs on a spaCy ``Matcher``.
+words only, become word sequences (lower-cased words' string ids) in one trie, looked up word by word as
+a ``PhraseMatcher`` with attribute ``LOWER`` would match them; a token pattern with gaps ("{0,12}", "*",
+"?" wildcards, IS_PUNCT, LIKE_NUM, a set of words repeated) becomes a *chain* of word runs (phrase keys)
+and :class:`Gap` parts, joined by ``token_matching.match_all`` from the runs found; only a pattern that
+cannot be chained (a "!" operator, no word at all) runs on a spaCy ``Matcher``. With
+``phrase_matcher=True`` the compiler also fills a real ``PhraseMatcher``, which the tests use as the
+reference for the trie.
 
 :class:`PatternCompiler` builds a :class:`PatternSet` from ``(key, phrases, patterns)``;
 :mod:`analyzer.classify.token_matching` finds its matches in a tokenized clause.
@@ -54,24 +57,24 @@ Chain = tuple[str, bool, tuple["int | Gap", ...], tuple["int | Gap", ...]]
 
 @dataclass(frozen=True)
 class PatternSet:
-    """Compiled patterns: the PhraseMatcher, the fallback Matcher and how their keys make matches."""
+    """Compiled patterns: the phrase trie, the fallback Matcher and how their keys make matches."""
 
-    phrases: PhraseMatcher
+    phrases: PhraseMatcher | None  # the same phrases on spaCy's PhraseMatcher, for tests; None otherwise
     matcher: Matcher | None
     labels: dict[int, tuple[str, bool]]  # match id -> (key, only at the clause start)
-    chains: dict[int, list[Chain]]  # PhraseMatcher key of a word run -> the chains anchored on it
+    chains: dict[int, list[Chain]]  # phrase key of a word run -> the chains anchored on it
     backward: frozenset[int]  # word runs that stand before the anchor of a chain
-    # the PhraseMatcher's phrases as a trie of lower-cased words' string ids, what
-    # :func:`phrase_matches` reads: word -> (keys of the phrases ending there, the next words or None)
+    # the phrases as a trie of lower-cased words' string ids, what :func:`phrase_matches` reads:
+    # word -> (keys of the phrases ending there, the next words or None)
     trie: dict[int, Node]
 
 
 class PatternCompiler:
     """Collects keys with their phrases and token patterns; :meth:`build` compiles them."""
 
-    def __init__(self, nlp: Language, *, what: str) -> None:
+    def __init__(self, nlp: Language, *, what: str, phrase_matcher: bool = False) -> None:
         self.nlp, self.what = nlp, what  # ``what`` names the patterns in error messages
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER") if phrase_matcher else None
         self.check = Matcher(nlp.vocab, validate=True)
         self.fallback: list[tuple[str, list[dict[str, Any]]]] = []
         self.labels: dict[int, tuple[str, bool]] = {}
@@ -84,7 +87,7 @@ class PatternCompiler:
         anchored = [p[1:] for p in patterns if p[0] == {"IS_PUNCT": True} and len(p) > 1]
         for name, found, at_start in ((key, patterns, False), (f"{key}@start", anchored, True)):
             self.labels[self.nlp.vocab.strings.add(name)] = (key, at_start)
-            docs = [] if at_start else [self.nlp.make_doc(c) for c in phrases]
+            docs = [] if at_start else [tuple(t.lower_ for t in self.nlp.make_doc(c)) for c in phrases]
             for n, pattern in enumerate(found):
                 try:
                     self.check.add(name, [pattern])  # a valid spaCy Matcher pattern, however it is run
@@ -94,7 +97,7 @@ class PatternCompiler:
                 if parts is None:
                     self.fallback.append((name, pattern))
                 elif len(parts) == 1:
-                    docs += [Doc(self.nlp.vocab, words=words) for words in parts[0]]
+                    docs += [tuple(words) for words in parts[0]]
                 else:
                     chain = [self._run(f"{name}#{n}.{m}", p) for m, p in enumerate(parts)]
                     # anchor on the longest word run, the rarest to match: "person who" rather than "any"
@@ -109,16 +112,18 @@ class PatternCompiler:
         """A chain part: a gap as it is, a word run as the PhraseMatcher key of its word sequences."""
         if isinstance(part, Gap):
             return part
-        self._add_phrases(name, [Doc(self.nlp.vocab, words=words) for words in part])
+        self._add_phrases(name, [tuple(words) for words in part])
         return self.nlp.vocab.strings[name]
 
-    def _add_phrases(self, name: str, docs: list[Doc]) -> None:
-        """``docs`` on the PhraseMatcher under ``name``, and their words in :attr:`words`."""
-        self.phrases.add(name, docs)
-        key = self.nlp.vocab.strings[name]
-        for doc in docs:
-            if len(doc):
-                keys = self.words.setdefault(tuple(token.lower for token in doc), [])
+    def _add_phrases(self, name: str, sequences: list[tuple[str, ...]]) -> None:
+        """Word sequences (lower-cased tokens) under ``name`` in :attr:`words` (and on the PhraseMatcher,
+        if there is one)."""
+        key = self.nlp.vocab.strings.add(name)
+        if self.phrases is not None:
+            self.phrases.add(name, [Doc(self.nlp.vocab, words=list(words)) for words in sequences])
+        for words in sequences:
+            if words:
+                keys = self.words.setdefault(tuple(map(get_string_id, words)), [])
                 if key not in keys:
                     keys.append(key)
 

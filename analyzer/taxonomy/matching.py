@@ -149,14 +149,16 @@ def _plan(taxonomy: Taxonomy) -> tuple[PatternSet, dict[str, tuple[str, bool]], 
     return _CACHE[key]
 
 
-def compiled_patterns(taxonomy: Taxonomy) -> PatternSet:
+def compiled_patterns(taxonomy: Taxonomy, *, phrase_matcher: bool = False) -> PatternSet:
     """Every principle's phrases, keyword forms and token patterns, compiled for :func:`topics_of`
-    (keys ``"<ID>/phrase"``, ``"<ID>/keyword"``, ``"<ID>/<pattern name>"``), once per taxonomy."""
+    (keys ``"<ID>/phrase"``, ``"<ID>/keyword"``, ``"<ID>/<pattern name>"``), once per taxonomy.
+    ``phrase_matcher``: compiled anew, with the phrases also on a spaCy PhraseMatcher (the tests'
+    reference)."""
     key = ("compiled", taxonomy.content_hash)
-    if key not in _CACHE:
+    if key not in _CACHE or phrase_matcher:
         from analyzer.classify.token_patterns import PatternCompiler, checked
 
-        compiler = PatternCompiler(blank_pipeline(), what="taxonomy patterns")
+        compiler = PatternCompiler(blank_pipeline(), what="taxonomy patterns", phrase_matcher=phrase_matcher)
         for principle in taxonomy.principles:
             forms = dict.fromkeys(
                 form for word in principle.patterns.keywords for form in keyword_forms(word)
@@ -166,5 +168,7 @@ def compiled_patterns(taxonomy: Taxonomy) -> PatternSet:
             for token_pattern in principle.patterns.token_patterns:
                 name = f"{principle.id}/{token_pattern.name}"
                 compiler.add(name, [], [checked("taxonomy patterns", name, token_pattern.pattern)])
+        if phrase_matcher:
+            return compiler.build()
         _CACHE[key] = compiler.build()
     return _CACHE[key]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from spacy.matcher import Matcher
 
-from analyzer.classify.deontic_patterns import rules
+from analyzer.classify.deontic_patterns import build_rules, read_patterns, rules
 from analyzer.classify.features import _bounded
 from analyzer.classify.token_columns import TokenColumns
 from analyzer.classify.token_matching import columns, match_all, phrase_matches
@@ -58,7 +58,11 @@ def test_a_full_piece_store_is_emptied_and_refilled(monkeypatch, corpus_texts):
 
 @pytest.mark.parametrize("which", ["deontic", "taxonomy"])
 def test_phrase_lookup_finds_what_the_phrase_matcher_finds(which, corpus_texts):
-    patterns = rules().patterns if which == "deontic" else compiled_patterns(load_taxonomy())
+    if which == "deontic":
+        patterns = build_rules(read_patterns(), phrase_matcher=True).patterns
+    else:
+        patterns = compiled_patterns(load_taxonomy(), phrase_matcher=True)
+    assert patterns.phrases is not None and len(patterns.phrases) > 50
     nlp = rules().nlp
     for text in [*corpus_texts[::3], *TRICKY]:
         doc = nlp.make_doc(text)
