@@ -241,7 +241,6 @@ class ClauseModel:
 
     @classmethod
     def load(cls, folder: Path, *, check_taxonomy: bool = True) -> ClauseModel:
-        import skops.io as sio
 
         folder = Path(folder)
         path, meta_path = folder / MODEL_FILE, folder / META_FILE
@@ -256,13 +255,7 @@ class ClauseModel:
             )
         if check_taxonomy:
             _check_taxonomy(folder, meta)
-        untrusted = sio.get_untrusted_types(file=path)
-        refused = [t for t in untrusted if not _trusted_type(t)]
-        if refused:
-            raise ModelError(
-                f"{folder}: refusing to load unexpected types from the model file: {', '.join(refused)}"
-            )
-        state = sio.load(path, trusted=untrusted)
+        state = _load_state(folder, path)
         encoder = state.get("encoder", "")
         if encoder:
             from analyzer.classify.encoder import INSTALL_HINT, available
@@ -278,6 +271,26 @@ class ClauseModel:
             state.get("combiner"),
             state.get("principle_harm"),
         )
+
+
+def _load_state(folder: Path, path: Path) -> dict:
+    """The saved state, with no types beyond skops' own trusted set or, failing that, beyond the classes
+    of :data:`TRUSTED_PREFIXES`. The first attempt reads the file once; only a file with other types is
+    read a second time, to list them (skops refuses the first attempt before building anything)."""
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    try:
+        return sio.load(path, trusted=[])
+    except UntrustedTypesFoundException:
+        pass
+    untrusted = sio.get_untrusted_types(file=path)
+    refused = [t for t in untrusted if not _trusted_type(t)]
+    if refused:
+        raise ModelError(
+            f"{folder}: refusing to load unexpected types from the model file: {', '.join(refused)}"
+        )
+    return sio.load(path, trusted=untrusted)
 
 
 def _check_taxonomy(folder: Path, meta: dict) -> None:
