@@ -87,7 +87,8 @@ class PatternCompiler:
         anchored = [p[1:] for p in patterns if p[0] == {"IS_PUNCT": True} and len(p) > 1]
         for name, found, at_start in ((key, patterns, False), (f"{key}@start", anchored, True)):
             self.labels[self.nlp.vocab.strings.add(name)] = (key, at_start)
-            docs = [] if at_start else [tuple(t.lower_ for t in self.nlp.make_doc(c)) for c in phrases]
+            # word sequences (lower-cased tokens): the phrases, and patterns that are words only
+            sequences = [] if at_start else [tuple(t.lower_ for t in self.nlp.make_doc(c)) for c in phrases]
             for n, pattern in enumerate(found):
                 try:
                     self.check.add(name, [pattern])  # a valid spaCy Matcher pattern, however it is run
@@ -97,7 +98,7 @@ class PatternCompiler:
                 if parts is None:
                     self.fallback.append((name, pattern))
                 elif len(parts) == 1:
-                    docs += [tuple(words) for words in parts[0]]
+                    sequences += [tuple(words) for words in parts[0]]
                 else:
                     chain = [self._run(f"{name}#{n}.{m}", p) for m, p in enumerate(parts)]
                     # anchor on the longest word run, the rarest to match: "person who" rather than "any"
@@ -105,11 +106,11 @@ class PatternCompiler:
                     k = max(runs, key=lambda i: (min(map(len, parts[i])), -i))
                     entry = (key, at_start, tuple(reversed(chain[:k])), tuple(chain[k + 1 :]))
                     self.chains.setdefault(chain[k], []).append(entry)
-            if docs:
-                self._add_phrases(name, docs)
+            if sequences:
+                self._add_phrases(name, sequences)
 
     def _run(self, name: str, part: Any) -> int | Gap:
-        """A chain part: a gap as it is, a word run as the PhraseMatcher key of its word sequences."""
+        """A chain part: a gap as it is, a word run as the phrase key of its word sequences."""
         if isinstance(part, Gap):
             return part
         self._add_phrases(name, [tuple(words) for words in part])

@@ -11,7 +11,9 @@ every character lies within the tolerances of the run's first one, on its baseli
 height, is one word; its box comes from whole-array maxima and minima, and PDFium's font size and
 matrix are asked once for it. Any other run (a size change, a superscript, overlapping glyphs) goes
 through :func:`group_in_order`, as does a page with values where array arithmetic could differ
-(infinities, signed zeros, a matrix PDFium does not give).
+(infinities, signed zeros, a matrix PDFium does not give). The per-character and per-word PDFium calls
+run in a C loop (``_pdfium_calls``, compiled at install when a compiler is present), else through ctypes
+one by one; the fast engine takes the words as tuples (:func:`page_word_tuples`).
 """
 
 from __future__ import annotations
