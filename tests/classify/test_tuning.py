@@ -116,3 +116,12 @@ def test_findings_follow_their_stances_review_band():
     for finding in findings:
         assert finding.confidence >= thresholds.review_low[finding.stance]
         assert finding.needs_review == (finding.confidence < thresholds.review_high[finding.stance])
+
+
+@pytest.mark.parametrize(
+    ("emit", "high"), [(0.35, 0.5), (0.65, 0.8), (0.7, 0.85), (0.775, 0.8875), (0.9, 0.95), (1.0, 1.0)]
+)
+def test_the_review_band_ends_15_points_above_the_threshold_or_halfway_to_certainty(emit, high):
+    from analyzer.training.train import review_high
+
+    assert review_high(emit) == pytest.approx(high)
