@@ -15,6 +15,9 @@ as it would not in a real document) and prints, in pages per second:
 (e) the peak resident memory of a full audit of a 500-page PDF, measured in a child process (which
     includes the parser's own child), per engine.
 
+(a), (b) and (c) are each the best of ``--repeat`` runs (3 by default), taken in turn so that all see
+the same minutes of a shared machine; a single run moves by 20 % or more with the machine's load.
+
 Targets: (b)/(a) >= 0.8; (c)/(a) >= 10 with >= 98 % identical clauses; (d) two workers >= 1.8 x one;
 (e) peak RSS <= 600 MB. Beside (d) it prints the machine's own ceiling measured in the same minutes
 (``benchmarks/machine.py``: the same pure-Python work by one process and by two), since a shared or
@@ -113,6 +116,20 @@ def audit_rate(path: Path, classifier: Classifier, engine: str):
     return result.document.page_count / seconds, result
 
 
+def best_rates(path: Path, classifier: Classifier, repeat: int):
+    """(pages, best pages/s of (a), auto, pdfplumber and pdfium, the pdfplumber and pdfium results):
+    each the best of ``repeat`` runs, the four measured in turn."""
+    rates: dict[str, float] = {"a": 0.0, "auto": 0.0, "plumber": 0.0, "pdfium": 0.0}
+    for _ in range(repeat):
+        pages, a = extract_text_rate(path)
+        auto, _ = audit_rate(path, classifier, "auto")
+        plumber, reference = audit_rate(path, classifier, "pdfplumber")
+        fast, other = audit_rate(path, classifier, "pdfium")
+        for key, rate in (("a", a), ("auto", auto), ("plumber", plumber), ("pdfium", fast)):
+            rates[key] = max(rates[key], rate)
+    return pages, rates, reference, other
+
+
 def identical_clauses(reference, other) -> tuple[int, int]:
     """Clauses of ``reference`` found with the same number and text in ``other``, and the larger count."""
     found = {(c.number, c.text) for c in other.clauses}
@@ -150,6 +167,9 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=500, help="pages of the PDF for the memory figure")
     parser.add_argument("--documents", type=int, default=6, help="10-page documents for (d)")
     parser.add_argument("--pdf", type=Path, nargs="*", default=[], help="more PDFs to measure")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of (a), (b), (c) per document (best kept)"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
@@ -167,10 +187,8 @@ def main() -> None:
         for path in documents:
             # untimed first pass: spaCy adds the document's new words to its vocabulary once
             audit_document(path, classifier=classifier, engine="pdfium")
-            pages, a = extract_text_rate(path)
-            auto, _ = audit_rate(path, classifier, "auto")
-            plumber, reference = audit_rate(path, classifier, "pdfplumber")
-            fast, other = audit_rate(path, classifier, "pdfium")
+            pages, rates, reference, other = best_rates(path, classifier, max(args.repeat, 1))
+            a, auto, plumber, fast = rates["a"], rates["auto"], rates["plumber"], rates["pdfium"]
             same, count = identical_clauses(reference, other)
             for key, rate in (("a", a), ("auto", auto), ("plumber", plumber), ("pdfium", fast)):
                 totals[key] += pages / rate
