@@ -241,7 +241,6 @@ class ClauseModel:
 
     @classmethod
     def load(cls, folder: Path, *, check_taxonomy: bool = True) -> ClauseModel:
-
         folder = Path(folder)
         path, meta_path = folder / MODEL_FILE, folder / META_FILE
         if not path.is_file() or not meta_path.is_file():
