@@ -55,13 +55,32 @@ class Fragment:
 
 def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
     """Group words into rows: a word joins a row when it overlaps the row vertically by half its height."""
-    rows: list[list[dict]] = []
+    rows = row_indexes([w["x0"] for w in words], [w["top"] for w in words], [w["bottom"] for w in words])
+    return [[words[i] for i in row] for row in rows]
+
+
+def row_indexes(x0s: Sequence[float], tops: Sequence[float], bottoms: Sequence[float]) -> list[list[int]]:
+    """:func:`words_to_rows` on words given as columns: the rows as word indexes, each in x0 order.
+
+    Words are taken by rounded top, then x0; a word joins the latest of the last three rows that it
+    overlaps vertically by half the smaller height (its own at least 0.1 pt), else starts a row. A word
+    whose top and bottom equal the previous word's joins that word's row at once: the previous word found
+    it by the same tests against the same rows (a word changes only the bounds of the row it joins, to
+    values that already hold its own), and a word at least 0.1 pt high overlaps a row holding its own
+    extent by its full height.
+    """
+    rows: list[list[int]] = []
     bounds: list[list[float]] = []  # [top, bottom] of each row
     # min(a, b) is written "b if b < a else a" and max(a, b) "b if b > a else a" below: the same values
     # (ties keep the first), without a call per word.
-    keys = list(zip(rounded([w["top"] for w in words], 1), [w["x0"] for w in words], strict=True))
-    for word in [words[i] for i in sorted(range(len(words)), key=keys.__getitem__)]:
-        w_top, w_bottom = word["top"], word["bottom"]
+    keys = list(zip(rounded(tops, 1), x0s, strict=True))
+    last, previous_top, previous_bottom = -1, None, None
+    for i in sorted(range(len(keys)), key=keys.__getitem__):
+        w_top, w_bottom = tops[i], bottoms[i]
+        if w_top == previous_top and w_bottom == previous_bottom and w_bottom - w_top >= 0.1:
+            rows[last].append(i)
+            continue
+        previous_top, previous_bottom = w_top, w_bottom
         height = w_bottom - w_top
         height = 0.1 if height < 0.1 else height
         for index in range(len(rows) - 1, len(rows) - 4 if len(rows) > 3 else -1, -1):
@@ -70,14 +89,18 @@ def words_to_rows(words: Sequence[dict]) -> list[list[dict]]:
             overlap = (w_bottom if w_bottom < bottom else bottom) - (w_top if w_top > top else top)
             row_height = bottom - top
             if overlap >= 0.5 * (row_height if row_height < height else height):
-                rows[index].append(word)
+                rows[index].append(i)
                 row_bounds[0] = w_top if w_top < top else top
                 row_bounds[1] = w_bottom if w_bottom > bottom else bottom
+                last = index
                 break
         else:
-            rows.append([word])
+            rows.append([i])
             bounds.append([w_top, w_bottom])
-    return [sorted(row, key=_x0) for row in rows]
+            last = len(rows) - 1
+    for row in rows:
+        row.sort(key=x0s.__getitem__)
+    return rows
 
 
 def rounded(values: Sequence[float], digits: int) -> list[float]:
@@ -97,10 +120,6 @@ def rounded(values: Sequence[float], digits: int) -> list[float]:
     for index in np.flatnonzero(doubtful).tolist():
         result[index] = round(values[index], digits)
     return result
-
-
-def _x0(word: dict) -> float:
-    return word["x0"]
 
 
 def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8) -> list[Fragment]:

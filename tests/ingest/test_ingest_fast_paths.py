@@ -140,7 +140,9 @@ def test_fragments_of_word_tuples_on_crowded_random_lines():
             x0 = float(rng.integers(0, 40)) * 5
             found.append({"text": f"w{index}", "x0": x0, "x1": x0 + 4, "top": box[0], "bottom": box[1]})
         tuples = [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], None) for w in found]
-        expected = layout.rows_to_fragments(layout.words_to_rows(found))
+        rows = reference_words_to_rows(found)  # the plain implementation, without the shortcut
+        assert layout.words_to_rows(found) == rows, found
+        expected = layout.rows_to_fragments(rows)
         assert repr(_boxes(word_layout.fragments_of_words(tuples))) == repr(_boxes(expected)), found
 
 
