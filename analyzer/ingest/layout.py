@@ -127,24 +127,42 @@ def rows_to_fragments(rows: Sequence[Sequence[dict]], *, gap_factor: float = 1.8
     (at least 12 pt), or where the font size changes sharply (a menu drawn over a heading)."""
     fragments: list[Fragment] = []
     for row in rows:
-        height = statistics.median([w["bottom"] - w["top"] for w in row])
-        limit = max(gap_factor * height, 12.0)
-        previous = row[0]
-        current = [previous]
-        for word in row[1:]:
-            if word["x0"] - previous["x1"] > limit:
-                jump = True
-            else:  # _size_jump(previous, word), inline: it is asked for nearly every pair of words
-                sa, sb = previous.get("size"), word.get("size")
-                jump = bool(sa and sb) and (sb > 1.25 * sa if sb > sa else sa > 1.25 * sb)
-            if jump:
-                fragments.append(Fragment(current))
-                current = [word]
-            else:
-                current.append(word)
-            previous = word
-        fragments.append(Fragment(current))
+        columns = ([w[key] for w in row] for key in ("x0", "x1", "top", "bottom"))
+        pieces = row_pieces(range(len(row)), *columns, [w.get("size") for w in row], gap_factor=gap_factor)
+        fragments += [Fragment(list(row[start:end])) for start, end in pieces]
     return fragments
+
+
+def row_pieces(
+    row: Sequence[int],
+    x0s: Sequence[float],
+    x1s: Sequence[float],
+    tops: Sequence[float],
+    bottoms: Sequence[float],
+    sizes: Sequence[float | None],
+    *,
+    gap_factor: float = 1.8,
+) -> list[tuple[int, int]]:
+    """Where one row (``row``: its words' indexes into the columns, in x0 order) splits into fragments,
+    as (start, end) positions in ``row``: at a gap wider than ``gap_factor`` × the median word height
+    (at least 12 pt), or where the font size changes by more than a quarter (a size of None or 0 never
+    does). :func:`rows_to_fragments` and the fast engine's :mod:`analyzer.ingest.word_layout` both split
+    by it."""
+    limit = max(gap_factor * statistics.median([bottoms[i] - tops[i] for i in row]), 12.0)
+    pieces, start, previous = [], 0, row[0]
+    for position in range(1, len(row)):
+        word = row[position]
+        if x0s[word] - x1s[previous] > limit:
+            jump = True
+        else:  # _size_jump inline: it is asked for nearly every pair of words
+            sa, sb = sizes[previous], sizes[word]
+            jump = bool(sa and sb) and (sb > 1.25 * sa if sb > sa else sa > 1.25 * sb)
+        if jump:
+            pieces.append((start, position))
+            start = position
+        previous = word
+    pieces.append((start, len(row)))
+    return pieces
 
 
 def _size_jump(a: dict, b: dict) -> bool:

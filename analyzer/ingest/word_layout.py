@@ -9,10 +9,9 @@ the same :func:`~analyzer.ingest.layout.row_indexes`. Checked against the dict p
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 
-from analyzer.ingest.layout import Fragment, row_indexes
+from analyzer.ingest.layout import Fragment, row_indexes, row_pieces
 
 # A word: (text, x0, x1, top, bottom, size, ...): items after the sixth are not read. size may be None
 # or 0 (no size: no size jump).
@@ -29,24 +28,11 @@ def fragments_of_words(words: Sequence[Word], *, gap_factor: float = 1.8) -> lis
 
 
 def _fragments(rows, texts, x0s, x1s, tops, bottoms, sizes, gap_factor: float) -> list[Fragment]:
-    """Each row split at a wide gap or a sharp size change (``layout.rows_to_fragments``)."""
+    """Each row split where :func:`~analyzer.ingest.layout.row_pieces` splits it."""
     fragments: list[Fragment] = []
     for row in rows:
-        height = statistics.median([bottoms[i] - tops[i] for i in row])
-        limit = max(gap_factor * height, 12.0)
-        start, previous = 0, row[0]
-        for position in range(1, len(row)):
-            word = row[position]
-            if x0s[word] - x1s[previous] > limit:
-                jump = True
-            else:
-                sa, sb = sizes[previous], sizes[word]
-                jump = bool(sa and sb) and (sb > 1.25 * sa if sb > sa else sa > 1.25 * sb)
-            if jump:
-                fragments.append(_fragment(row[start:position], texts, x0s, x1s, tops, bottoms))
-                start = position
-            previous = word
-        fragments.append(_fragment(row[start:], texts, x0s, x1s, tops, bottoms))
+        for start, end in row_pieces(row, x0s, x1s, tops, bottoms, sizes, gap_factor=gap_factor):
+            fragments.append(_fragment(row[start:end], texts, x0s, x1s, tops, bottoms))
     return fragments
 
 
