@@ -154,21 +154,23 @@ def compiled_patterns(taxonomy: Taxonomy, *, phrase_matcher: bool = False) -> Pa
     (keys ``"<ID>/phrase"``, ``"<ID>/keyword"``, ``"<ID>/<pattern name>"``), once per taxonomy.
     ``phrase_matcher``: compiled anew, with the phrases also on a spaCy PhraseMatcher (the tests'
     reference)."""
+    if phrase_matcher:
+        return _compile(taxonomy, phrase_matcher=True)
     key = ("compiled", taxonomy.content_hash)
-    if key not in _CACHE or phrase_matcher:
-        from analyzer.classify.token_patterns import PatternCompiler, checked
-
-        compiler = PatternCompiler(blank_pipeline(), what="taxonomy patterns", phrase_matcher=phrase_matcher)
-        for principle in taxonomy.principles:
-            forms = dict.fromkeys(
-                form for word in principle.patterns.keywords for form in keyword_forms(word)
-            )
-            compiler.add(f"{principle.id}/{PHRASE}", list(principle.patterns.phrases), [])
-            compiler.add(f"{principle.id}/{KEYWORD}", list(forms), [])
-            for token_pattern in principle.patterns.token_patterns:
-                name = f"{principle.id}/{token_pattern.name}"
-                compiler.add(name, [], [checked("taxonomy patterns", name, token_pattern.pattern)])
-        if phrase_matcher:
-            return compiler.build()
-        _CACHE[key] = compiler.build()
+    if key not in _CACHE:
+        _CACHE[key] = _compile(taxonomy)
     return _CACHE[key]
+
+
+def _compile(taxonomy: Taxonomy, *, phrase_matcher: bool = False) -> PatternSet:
+    from analyzer.classify.token_patterns import PatternCompiler, checked
+
+    compiler = PatternCompiler(blank_pipeline(), what="taxonomy patterns", phrase_matcher=phrase_matcher)
+    for principle in taxonomy.principles:
+        forms = dict.fromkeys(form for word in principle.patterns.keywords for form in keyword_forms(word))
+        compiler.add(f"{principle.id}/{PHRASE}", list(principle.patterns.phrases), [])
+        compiler.add(f"{principle.id}/{KEYWORD}", list(forms), [])
+        for token_pattern in principle.patterns.token_patterns:
+            name = f"{principle.id}/{token_pattern.name}"
+            compiler.add(name, [], [checked("taxonomy patterns", name, token_pattern.pattern)])
+    return compiler.build()
