@@ -1,10 +1,10 @@
 """A PDFium text page's words, grouped by the pdfplumber reader's rules, at about one call per character.
 
-:func:`page_words` is the fast engine's hot loop (:mod:`analyzer.ingest.pdf_fast`): every character of
-every page passes through it. The rules: ``x_tolerance`` 1.5 pt, ``y_tolerance`` 3 pt, a new word at a
+:func:`page_word_tuples` is the fast engine's hot loop (:mod:`analyzer.ingest.pdf_fast`): every character
+of every page passes through it (:func:`page_words` gives the same words as pdfplumber-style dicts). The rules: ``x_tolerance`` 1.5 pt, ``y_tolerance`` 3 pt, a new word at a
 space, at a character without a box or where the font size changes; a character drawn twice at one
 place (same character, same rounded x and baseline) is dropped and counted. :func:`group_in_order`
-applies them character by character. :func:`page_words` gives the same words with less Python per
+applies them character by character. :func:`page_word_tuples` gives the same words with less Python per
 character: it asks PDFium for all the boxes first, each written straight into one buffer, finds the
 characters drawn twice with one sort, and splits the characters into *runs* (between spaces). A run whose
 every character lies within the tolerances of the run's first one, on its baseline and with its box
@@ -13,7 +13,7 @@ matrix are asked once for it. Any other run (a size change, a superscript, overl
 through :func:`group_in_order`, as does a page with values where array arithmetic could differ
 (infinities, signed zeros, a matrix PDFium does not give). The per-character and per-word PDFium calls
 run in a C loop (``_pdfium_calls``, compiled at install when a compiler is present), else through ctypes
-one by one; the fast engine takes the words as tuples (:func:`page_word_tuples`).
+one by one.
 """
 
 from __future__ import annotations
