@@ -1,19 +1,24 @@
-"""Audit many documents: in this process or in parallel worker processes, resumable through the store.
+"""Audit many documents: in worker processes, resumable through the store.
 
 :func:`audit_many` yields ``(path, AuditResult)`` or ``(path, InputError)`` as documents finish, so one
-failing document never stops a batch. With ``workers > 1`` each worker process audits whole documents
-with the caller's classifier (inherited when forked; loaded once per worker where processes spawn); results come back to the caller, which writes reports and the store.
-``skip`` lets a re-run pass over documents already stored with the same model version. With
-``scheduler`` (``"local"`` or ``tcp://HOST:PORT``) the documents go to a Dask cluster instead
-(:mod:`analyzer.batch_dask`).
+failing document never stops a batch. Where processes fork, a batch of two or more documents is audited
+by a pool of ``workers`` processes (one by default) that inherit the caller's classifier; elsewhere each
+worker loads the model once, and ``workers=1`` audits in this process. Results come back to the caller,
+which writes reports and the store. ``skip`` lets a re-run pass over documents already stored with the
+same model version. With ``scheduler`` (``"local"`` or ``tcp://HOST:PORT``) the documents go to a Dask
+cluster instead (:mod:`analyzer.batch_dask`).
 
-The pool keeps at most ``workers`` documents in flight. If a worker process dies (killed, out of
-memory), the pool is rebuilt: documents that were in flight are retried one at a time, so the document
-that kills its worker is recorded as failed and the others are audited.
+A worker process is itself the isolation that a parse needs (:mod:`analyzer.ingest.isolate`): it reads
+each document in place, under the same time and memory limits, instead of forking a child per document
+and receiving the ``Document`` back (~70 ms of CPU time saved per 10-page PDF). The pool keeps at most
+``workers`` documents in flight. If a worker process dies (killed, out of memory, or ended by the
+watchdog of a parse stuck in C code), the pool is rebuilt: documents that were in flight are retried one
+at a time, so the document that kills its worker is recorded as failed and the others are audited.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -24,6 +29,7 @@ from analyzer.errors import InputError
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
+WORKER_DIED = "the worker process auditing it died (killed, out of memory or stuck past --timeout)"
 
 
 def _init_worker(model: Path | None) -> None:
@@ -37,7 +43,7 @@ def _audit_in_worker(path: Path, options: dict) -> AuditResult | InputError:
     from analyzer.pipeline import audit_document
 
     try:
-        return audit_document(path, classifier=_WORKER_CLASSIFIER, **options)
+        return audit_document(path, classifier=_WORKER_CLASSIFIER, in_worker=True, **options)
     except InputError as error:
         return error
 
@@ -67,10 +73,12 @@ def audit_many(
         from analyzer.batch_dask import audit_on_cluster
 
         yield from audit_on_cluster(todo, scheduler=scheduler, workers=workers, model=model, options=options)
-    elif (workers or 1) <= 1 or len(todo) <= 1:
+    elif len(todo) <= 1 or ((workers or 1) <= 1 and not _forks()):
         yield from _audit_here(todo, model=model, classifier=classifier, options=options)
     else:
-        yield from _audit_in_pool(todo, workers=workers, model=model, classifier=classifier, options=options)
+        yield from _audit_in_pool(
+            todo, workers=workers or 1, model=model, classifier=classifier, options=options
+        )
 
 
 def _audit_here(todo, *, model, classifier, options) -> Iterator[tuple[Path, AuditResult | InputError]]:
@@ -100,40 +108,54 @@ def _audit_in_pool(
         with _pool(size, model, classifier) as pool:
             running = {}
             while (batch or running) and not crashed:
-                while batch and len(running) < size:
-                    path = batch.pop()
-                    running[pool.submit(_audit_in_worker, path, options)] = path
+                _fill(pool, running, batch, size, options)
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
+                finished = []
                 for future in done:
                     path = running.pop(future)
                     try:
-                        result = future.result()
+                        finished.append((path, future.result()))
                     except BrokenProcessPool:
                         crashed.append(path)
-                        continue
                     except Exception as error:  # noqa: BLE001 - e.g. a result that cannot travel back
-                        result = InputError(path, f"the worker auditing it failed ({type(error).__name__})")
-                    yield path, result
+                        reason = f"the worker auditing it failed ({type(error).__name__})"
+                        finished.append((path, InputError(path, reason)))
+                if not crashed:  # the workers go on while the caller handles what finished
+                    _fill(pool, running, batch, size, options)
+                yield from finished
             crashed += running.values()
         if isolating:
             for path in crashed:
-                yield path, InputError(path, "the worker process auditing it died (killed or out of memory)")
+                yield path, InputError(path, WORKER_DIED)
         else:
             suspects = list(reversed(crashed))
 
 
+def _fill(pool: ProcessPoolExecutor, running: dict, batch: list[Path], size: int, options: dict) -> None:
+    """Submit documents from the end of ``batch`` until ``size`` are in flight."""
+    while batch and len(running) < size:
+        path = batch.pop()
+        running[pool.submit(_audit_in_worker, path, options)] = path
+
+
 def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
     """A pool of ``size`` workers. Forked workers inherit the caller's classifier, loaded and warmed
-    once here, instead of each loading the model again."""
+    once here, instead of each loading the model again; they freeze what they inherit, so that the
+    collector never walks the model's objects (which would copy every page that holds one)."""
     global _WORKER_CLASSIFIER
-    if "fork" in mp.get_all_start_methods():
+    if _forks():
         if classifier is None:
             from analyzer.classify.classifier import Classifier
 
             classifier = Classifier.load(model)
         classifier.classify_texts(["warm-up"], ["The victim shall not be detained."])
         _WORKER_CLASSIFIER = classifier
-        return ProcessPoolExecutor(max_workers=size, mp_context=mp.get_context("fork"))
+        return ProcessPoolExecutor(max_workers=size, mp_context=mp.get_context("fork"), initializer=gc.freeze)
     return ProcessPoolExecutor(
         max_workers=size, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(model,)
     )
+
+
+def _forks() -> bool:
+    """Whether worker processes can start by forking (and inherit the loaded classifier)."""
+    return "fork" in mp.get_all_start_methods()

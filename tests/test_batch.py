@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from analyzer import batch_dask
+from analyzer import batch_dask, ingest
 from analyzer.batch import audit_many
 from analyzer.cli import app
 from analyzer.errors import InputError
 from analyzer.ingest.build import sha256_of as file_sha256
+from analyzer.pipeline import audit_document
 from analyzer.store import Store
 
 DOCUMENTS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
@@ -40,13 +42,48 @@ def classifier():
 
 @pytest.fixture(scope="module")
 def serial(classifier):
-    """The findings of the documents audited one after the other in this process."""
-    return _findings(audit_many(PDFS, workers=1, classifier=classifier, country="XX"))
+    """The findings of the documents audited one after the other in this process, each read in a child."""
+    return _findings((path, audit_document(path, classifier=classifier, country="XX")) for path in PDFS)
 
 
-def test_two_workers_give_the_serial_findings(serial, classifier):
-    parallel = _findings(audit_many(PDFS, workers=2, classifier=classifier, country="XX"))
+@pytest.mark.parametrize("workers", [None, 1, 2])
+def test_a_pool_of_workers_gives_the_serial_findings(serial, classifier, workers):
+    parallel = _findings(audit_many(PDFS, workers=workers, classifier=classifier, country="XX"))
     assert parallel == serial and len(serial) == len(PDFS)
+
+
+def _reading_process(log: Path):
+    """A PDF reader that notes which process reads each file (its pid and its parent's)."""
+    from analyzer.ingest.pdf_fast import read_pdf_fast
+
+    def read(path, **options):
+        with log.open("a") as handle:
+            handle.write(f"{Path(path).name} {os.getpid()} {os.getppid()}\n")
+        if Path(path).name == "hangs.pdf":
+            while True:  # pure Python: the alarm stops it
+                time.sleep(0.05)
+        return read_pdf_fast(path, **options)
+
+    return read
+
+
+def test_workers_read_in_place_and_a_hanging_parse_is_stopped(tmp_path, monkeypatch, classifier):
+    log = tmp_path / "reads.log"
+    hangs = tmp_path / "hangs.pdf"
+    hangs.write_bytes(PDFS[0].read_bytes())
+    monkeypatch.setattr(ingest, "_reader", lambda suffix, engine: _reading_process(log))
+    started = time.monotonic()
+    results = dict(
+        audit_many([*PDFS[:2], hangs], workers=2, classifier=classifier, timeout=2, engine="pdfium")
+    )
+    assert time.monotonic() - started < 60
+    assert "took longer than 2 s" in str(results[hangs])
+    assert all(results[path].findings for path in PDFS[:2])
+    reads = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for name, *_ in reads) == sorted([PDFS[0].name, PDFS[1].name, "hangs.pdf"])
+    # read by the workers themselves: children of this process, not grandchildren forked per document
+    assert all(int(parent) == os.getpid() for *_, parent in reads)
+    assert len({pid for _, pid, _ in reads}) <= 2
 
 
 def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path, classifier):

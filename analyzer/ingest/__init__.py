@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from analyzer.errors import InputError
-from analyzer.ingest.isolate import run_with_time_limit
+from analyzer.ingest.isolate import run_in_this_worker, run_with_time_limit
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits, size_text
 from analyzer.ingest.ocr import OcrOptions
 from analyzer.types import Document
@@ -127,6 +127,7 @@ def read_document(
     ocr: bool = True,
     ocr_lang: str | None = None,
     engine: str = DEFAULT_ENGINE,
+    in_worker: bool = False,
 ) -> Document:
     """Read one file into a ``Document``; raise ``InputError`` with a one-line reason on bad input.
 
@@ -135,7 +136,8 @@ def read_document(
     ``max_pages`` and ``max_unpacked_mb`` (what compressed content may unpack to) refuse oversized input.
     ``ocr`` recognises PDF pages without a usable text layer, in ``ocr_lang`` (an ISO code such as
     ``"th"`` or a Tesseract spec such as ``"tha+eng"``) or else a detected language. ``engine`` picks the
-    PDF text engine (:data:`PDF_ENGINES`).
+    PDF text engine (:data:`PDF_ENGINES`). ``in_worker`` says the calling process is a disposable batch
+    worker: the bounded parse then runs in it (:func:`~analyzer.ingest.isolate.run_in_this_worker`).
     """
     path = Path(path)
     limits = Limits(
@@ -159,7 +161,8 @@ def read_document(
         kwargs = {"limits": limits}
     if timeout is None:
         return reader(path, **kwargs)
-    return run_with_time_limit(reader, path, timeout=timeout, memory_mb=memory_mb, **kwargs)
+    bounded = run_in_this_worker if in_worker else run_with_time_limit
+    return bounded(reader, path, timeout=timeout, memory_mb=memory_mb, **kwargs)
 
 
 def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
