@@ -11,7 +11,8 @@ as it would not in a real document) and prints, in pages per second:
     pdfplumber engine;
 (c) a full audit with the fast engine (``pdfium``), and how many clauses (number + text) are identical
     to the pdfplumber engine's, on the generated PDF and on every PDF given with ``--pdf``;
-(d) a batch of documents audited by one worker process against two;
+(d) a batch of documents audited by one worker process against two (and, for reference, one after the
+    other in this process, each document read in a child process as a lone document is);
 (e) the peak resident memory of a full audit of a 500-page PDF, measured in a child process (which
     includes the parser's own child), per engine.
 
@@ -143,14 +144,21 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def worker_speedup(folder: Path, classifier: Classifier, documents: int) -> dict[int, tuple[float, float]]:
-    """{workers: (wall seconds, CPU seconds)} for ``documents`` 10-page PDFs with one and two workers."""
+def worker_speedup(folder: Path, classifier: Classifier, documents: int) -> dict[str, tuple[float, float]]:
+    """{"here" | 1 | 2: (wall seconds, CPU seconds)} for ``documents`` 10-page PDFs audited one after the
+    other in this process (each read in a child process: a lone document's path) and by pools of one and
+    two worker processes."""
     paths = [generated_pdf(folder / f"doc{i}.pdf", 10) for i in range(documents)]
+    runs = {
+        "here": lambda: [audit_document(path, classifier=classifier) for path in paths],
+        1: lambda: list(audit_many(paths, workers=1, classifier=classifier)),
+        2: lambda: list(audit_many(paths, workers=2, classifier=classifier)),
+    }
     figures = {}
-    for workers in (1, 2):
+    for key, run in runs.items():
         cpu = cpu_seconds()
-        wall, _ = timed(lambda: list(audit_many(paths, workers=workers, classifier=classifier)))  # noqa: B023
-        figures[workers] = (wall, cpu_seconds() - cpu)
+        wall, _ = timed(run)
+        figures[key] = (wall, cpu_seconds() - cpu)
     return figures
 
 
@@ -203,9 +211,11 @@ def main() -> None:
               f"{seconds['a'] / seconds['plumber']:.2f} with pdfplumber; (c)/(a) = "
               f"{seconds['a'] / seconds['pdfium']:.2f}; identical clauses {share:.2%}")  # fmt: skip
         figures = worker_speedup(folder, classifier, args.documents)
-        (one, one_cpu), (two, two_cpu) = figures[1], figures[2]
+        (here, here_cpu), (one, one_cpu), (two, two_cpu) = figures["here"], figures[1], figures[2]
         print(f"(d) {args.documents} documents x 10 pages: one worker {one:.1f} s, two workers {two:.1f} s, "
               f"speed-up {one / two:.2f}x (CPU seconds {one_cpu:.1f} vs {two_cpu:.1f})")  # fmt: skip
+        print(f"(d) the same documents one after the other in this process, each read in a child: {here:.1f} s "
+              f"(CPU seconds {here_cpu:.1f}); one worker reads in place: {here / one:.2f}x as fast")  # fmt: skip
         ceiling = parallel_ceiling()
         print(f"(d) the machine's ceiling now (benchmarks/machine.py: pure-Python work, one process vs two): "
               f"{ceiling:.2f}x; the audit reaches {one / two / ceiling:.0%} of it")  # fmt: skip
