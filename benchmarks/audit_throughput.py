@@ -17,7 +17,9 @@ as it would not in a real document) and prints, in pages per second:
     includes the parser's own child), per engine.
 
 (a), (b) and (c) are each the best of ``--repeat`` runs (3 by default), taken in turn so that all see
-the same minutes of a shared machine; a single run moves by 20 % or more with the machine's load.
+the same minutes of a shared machine; a single run moves by 20 % or more with the machine's load. (d) is
+the median of ``--repeat`` runs in turn (a best-of would pick each side's luckiest minute), with the
+run-by-run ratios.
 
 Targets: (b)/(a) >= 0.8; (c)/(a) >= 10 with >= 98 % identical clauses; (d) two workers >= 1.8 x one;
 (e) peak RSS <= 600 MB. Beside (d) it prints the machine's own ceiling measured in the same minutes
@@ -33,6 +35,7 @@ import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,21 +147,24 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def worker_speedup(folder: Path, classifier: Classifier, documents: int) -> dict[str, tuple[float, float]]:
-    """{"here" | 1 | 2: (wall seconds, CPU seconds)} for ``documents`` 10-page PDFs audited one after the
-    other in this process (each read in a child process: a lone document's path) and by pools of one and
-    two worker processes."""
+def worker_speedup(
+    folder: Path, classifier: Classifier, documents: int, repeat: int
+) -> dict[str, list[tuple[float, float]]]:
+    """{"here" | 1 | 2: [(wall seconds, CPU seconds) per run]} for ``documents`` 10-page PDFs audited one
+    after the other in this process (each read in a child process: a lone document's path) and by pools
+    of one and two worker processes, ``repeat`` times in turn."""
     paths = [generated_pdf(folder / f"doc{i}.pdf", 10) for i in range(documents)]
     runs = {
         "here": lambda: [audit_document(path, classifier=classifier) for path in paths],
         1: lambda: list(audit_many(paths, workers=1, classifier=classifier)),
         2: lambda: list(audit_many(paths, workers=2, classifier=classifier)),
     }
-    figures = {}
-    for key, run in runs.items():
-        cpu = cpu_seconds()
-        wall, _ = timed(run)
-        figures[key] = (wall, cpu_seconds() - cpu)
+    figures: dict = {key: [] for key in runs}
+    for _ in range(repeat):
+        for key, run in runs.items():
+            cpu = cpu_seconds()
+            wall, _ = timed(run)
+            figures[key].append((wall, cpu_seconds() - cpu))
     return figures
 
 
@@ -210,11 +216,16 @@ def main() -> None:
         print(f"all documents: (b)/(a) = {seconds['a'] / seconds['auto']:.2f} with auto, "
               f"{seconds['a'] / seconds['plumber']:.2f} with pdfplumber; (c)/(a) = "
               f"{seconds['a'] / seconds['pdfium']:.2f}; identical clauses {share:.2%}")  # fmt: skip
-        figures = worker_speedup(folder, classifier, args.documents)
-        (here, here_cpu), (one, one_cpu), (two, two_cpu) = figures["here"], figures[1], figures[2]
-        print(f"(d) {args.documents} documents x 10 pages: one worker {one:.1f} s, two workers {two:.1f} s, "
-              f"speed-up {one / two:.2f}x (CPU seconds {one_cpu:.1f} vs {two_cpu:.1f})")  # fmt: skip
-        print(f"(d) the same documents one after the other in this process, each read in a child: {here:.1f} s "
+        figures = worker_speedup(folder, classifier, args.documents, max(args.repeat, 1))
+        (here, here_cpu), (one, one_cpu), (two, two_cpu) = (
+            tuple(statistics.median(column) for column in zip(*figures[key], strict=True))
+            for key in ("here", 1, 2)
+        )
+        ratios = sorted(a / b for (a, _), (b, _) in zip(figures[1], figures[2], strict=True))
+        print(f"(d) {args.documents} documents x 10 pages, median of {len(ratios)} runs: one worker {one:.2f} s, "
+              f"two workers {two:.2f} s, speed-up {one / two:.2f}x (CPU seconds {one_cpu:.1f} vs {two_cpu:.1f}); "
+              f"run by run {', '.join(f'{r:.2f}' for r in ratios)}")  # fmt: skip
+        print(f"(d) the same documents one after the other in this process, each read in a child: {here:.2f} s "
               f"(CPU seconds {here_cpu:.1f}); one worker reads in place: {here / one:.2f}x as fast")  # fmt: skip
         ceiling = parallel_ceiling()
         print(f"(d) the machine's ceiling now (benchmarks/machine.py: pure-Python work, one process vs two): "
