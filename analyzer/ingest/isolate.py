@@ -107,8 +107,7 @@ def run_with_time_limit(
     sender.close()
     try:
         if not receiver.poll(timeout):
-            hint = " (--timeout)" if activity == "parsing" else ""
-            raise InputError(path, f"{activity} took longer than {timeout:g} s and was stopped{hint}")
+            raise InputError(path, _overtime_reason(activity, timeout))
         try:
             status, payload = receiver.recv()
         except EOFError:
@@ -121,6 +120,16 @@ def run_with_time_limit(
         if process.is_alive():
             process.kill()
         process.join()
+    return _returned(path, status, payload)
+
+
+def _overtime_reason(activity: str, timeout: float) -> str:
+    hint = " (--timeout)" if activity == "parsing" else ""
+    return f"{activity} took longer than {timeout:g} s and was stopped{hint}"
+
+
+def _returned(path: Path, status: str, payload: Any) -> Any:
+    """The result of an ``_outcome``, or its refusal raised as an ``InputError``."""
     if status == "ok":
         return payload
     raise InputError(path, payload)
@@ -169,17 +178,14 @@ def run_in_this_worker(
     try:
         status, payload = _outcome(func, path, memory_mb, kwargs)
     except _Overtime:
-        hint = " (--timeout)" if activity == "parsing" else ""
-        status, payload = "input-error", f"{activity} took longer than {timeout:g} s and was stopped{hint}"
+        status, payload = "input-error", _overtime_reason(activity, timeout)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, handler)
         watchdog.cancel()
         if cap is not None:
             resource.setrlimit(resource.RLIMIT_AS, cap)
-    if status == "ok":
-        return payload
-    raise InputError(path, payload)
+    return _returned(path, status, payload)
 
 
 def _overtime(signum, frame) -> None:
