@@ -82,6 +82,7 @@ FRAME_FEATURES: tuple[str, ...] = (
     "negated",
     *_COUNTS,
     *(f"actor={a}" for a in ACTORS),
+    *(f"subject={a}" for a in ACTORS),
     *_FLAGS,
 )
 
@@ -101,6 +102,7 @@ class Frame:
     hedges: tuple[str, ...] = ()
     euphemisms: tuple[str, ...] = ()
     actor: Actor = "none"
+    subject: Actor = "none"  # who the first duty or permission falls on: "the victim shall ..." / "the officer shall ..."
     mentions_victim: bool = False
     mentions_child: bool = False
     mentions_offender: bool = False
@@ -142,6 +144,7 @@ def frame_vector(frame: Frame) -> list[float]:
         float(frame.negated),
         *map(float, counts + (len(frame.hedges), len(frame.euphemisms))),
         *(float(frame.actor == a) for a in ACTORS),
+        *(float(frame.subject == a) for a in ACTORS),
         *(float(getattr(frame, name)) for name in _FLAGS),
     ]
 
@@ -169,6 +172,7 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
     else:
         actor = next((a for a in ("child", "victim", "official") if mentions[a]), "none")
     rd.note("actor", offenders if actor == "offender" else rd.get(actor) if actor != "none" else [])
+    subject = _subject(rd, first_modal)
     references = [(s, e) for s, e in rd.get("cross_reference") if s > 0]  # not the clause's own number
     cooperation = sorted(
         rd.get("cooperation") + rd.get("cooperation_act") + rd.get("refusal") + rd.get("proviso")
@@ -194,6 +198,7 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
         hedges=tuple(dict.fromkeys(rd.evidence.get("hedges", []))),
         euphemisms=tuple(dict.fromkeys(rd.evidence.get("euphemisms", []))),
         actor=actor,
+        subject=subject,
         mentions_victim=mentions["victim"],
         mentions_child=mentions["child"],
         mentions_offender=bool(rd.get("offender")),
@@ -204,3 +209,21 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
         cooperation=bool(cooperation),
         evidence={k: tuple(dict.fromkeys(v)) for k, v in rd.evidence.items() if v},
     )
+
+
+def _subject(rd: _Reading, modal: int) -> Actor:
+    """Who the clause's first modal operator binds: the first actor named between the start of the
+    modal's sentence (the last hard stop before it) and the modal, outside exceptions, provisos and
+    conditions. "The victim shall report weekly" binds the victim, "All agencies assisting victims shall
+    undergo training" the agencies, "Whoever ... shall be punished" the offender; "none" without a modal
+    or a named actor before it."""
+    if modal >= rd.n:
+        return "none"
+    start = max((i for i in rd.stops if i < modal), default=-1) + 1
+    named = [
+        (s, group)
+        for group in ("offender", "child", "victim", "official")
+        for s, _ in rd.get(group)
+        if start <= s < modal and rd.zone[s] != "c"
+    ]
+    return min(named)[1] if named else "none"

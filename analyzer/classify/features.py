@@ -65,7 +65,8 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     tokens, read = token_columns(), {}
     for text in dict.fromkeys(texts):
         cols = tokens(text)
-        read[text] = Analysis(analyze_doc(None, text, cols), topics_of(None, text, cols), matched_cues(text))
+        frame = analyze_doc(None, text, cols)
+        read[text] = Analysis(frame, topics_of(None, text, cols), matched_cues(text, subject=frame.subject))
     return [read[text] for text in texts]
 
 

@@ -6,6 +6,12 @@ that ends, exposure of identifiable data, differential treatment, confinement.
 They complement the deontic frame (which reads modality, negation and exceptions, not what is done) and
 enter the model twice: as clause features, and crossed with each principle in the stance head, so that
 "the victim shall pay" can weigh differently on non-detention than on access to justice.
+
+A cue's ``subject_patterns`` describe what the clause's own subject does or undergoes ("... shall
+undergo", "... shall pay"): they count only when that subject is the person (a victim or a child) or
+goes unnamed, never when it is an official or an offender (see the frame's ``subject`` in
+:mod:`analyzer.classify.deontic`): "All agencies shall undergo training" compels nobody the taxonomy
+protects, and "The State shall bear the costs" lifts them from the person.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 import yaml
 
 CUES_FILE = Path(__file__).with_name("stance_cues.yaml")
+PERSON_SUBJECTS = frozenset({"victim", "child", "none"})  # subjects a cue's subject patterns may describe
 
 
 @dataclass(frozen=True)
@@ -27,8 +34,17 @@ class Cue:
     one regular expression of them)."""
 
     name: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
     triggers: tuple[str, ...]
+    bound: re.Pattern[str] | None = None  # the subject patterns
+
+    def search(self, text: str, subject: str) -> re.Match[str] | None:
+        """The first match in ``text`` of the cue's patterns, then of its subject patterns when
+        ``subject`` (the frame's) may be the one they describe."""
+        match = self.pattern.search(text) if self.pattern else None
+        if match is None and self.bound is not None and subject in PERSON_SUBJECTS:
+            match = self.bound.search(text)
+        return match
 
     def triggered(self, lower: str) -> bool:
         """Whether the lower-cased clause ``lower`` holds one of the triggers."""
@@ -48,34 +64,37 @@ def compiled() -> tuple[Cue, ...]:
     out = []
     for name, spec in cues.items():
         spec = spec if isinstance(spec, dict) else {}
-        patterns, triggers = spec.get("patterns"), spec.get("triggers")
-        for key, values in (("patterns", patterns), ("triggers", triggers)):
-            if (
-                not isinstance(values, list)
-                or not values
-                or not all(isinstance(v, str) and v for v in values)
-            ):
-                raise ValueError(f"{CUES_FILE}: cue {name!r} needs a list of {key} (non-empty strings)")
-        alternation = "|".join(f"(?:{p})" for p in patterns)
-        lowered = tuple(dict.fromkeys(t.lower() for t in triggers))
-        out.append(Cue(name, re.compile(alternation, re.IGNORECASE), lowered))
+        lists = {key: spec.get(key, []) for key in ("patterns", "subject_patterns", "triggers")}
+        for key, values in lists.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                raise ValueError(f"{CUES_FILE}: cue {name!r}: {key} must be a list of non-empty strings")
+        if not lists["triggers"] or not (lists["patterns"] or lists["subject_patterns"]):
+            raise ValueError(f"{CUES_FILE}: cue {name!r} needs triggers and patterns (non-empty strings)")
+        pattern, bound = (_alternation(lists[key]) for key in ("patterns", "subject_patterns"))
+        lowered = tuple(dict.fromkeys(t.lower() for t in lists["triggers"]))
+        out.append(Cue(name, pattern, lowered, bound))
     return tuple(out)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
 
 def cue_names() -> tuple[str, ...]:
     return tuple(cue.name for cue in compiled())
 
 
-def matched_cues(text: str, *, gated: bool = True) -> dict[str, str]:
-    """Each cue that matches ``text``, with the words it matched first. ``gated=False`` tries every
-    pattern whatever the triggers (for checking the triggers)."""
+def matched_cues(text: str, *, subject: str = "none", gated: bool = True) -> dict[str, str]:
+    """Each cue that matches ``text``, with the words it matched first; ``subject`` is who the clause's
+    modal binds (the frame's ``subject``), which decides whether subject patterns count. ``gated=False``
+    tries every pattern whatever the triggers (for checking the triggers)."""
     text = " ".join(text.split())
     lower = text.lower()
     found = {}
     for cue in compiled():
         if gated and not cue.triggered(lower):
             continue
-        match = cue.pattern.search(text)
+        match = cue.search(text, subject)
         if match:
             found[cue.name] = match.group(0)
     return found

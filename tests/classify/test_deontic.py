@@ -240,6 +240,28 @@ def test_actor_and_penalty(case, text, actor, penalty, on_offender):
 
 
 # fmt: off
+SUBJECT_CASES = [
+    ("the victim bound", "The victim shall report to the police every week.", "victim"),
+    ("passive: the victim undergoes", "Victims shall not be detained in police cells.", "victim"),
+    ("an agency bound, victims in its name", "All agencies assisting victims shall undergo training on their rights.", "official"),
+    ("the officer bound, the victim the object", "The officer shall inform the victim of her rights.", "official"),
+    ("the offender bound", "The offender shall pay compensation to the victim.", "offender"),
+    ("whoever", "Whoever detains a trafficked person shall be punished.", "offender"),
+    ("a condition before the subject", "Where the victim is a child, the officer shall inform the parents.", "official"),
+    ("the child bound", "A child shall be interviewed only in the presence of a guardian.", "child"),
+    ("the modal's own sentence", "Victims are fragile. The Department shall publish a report.", "official"),
+    ("nobody named before the modal", "There shall be a fund for the victims of trafficking.", "none"),
+    ("no modal", "Victims of trafficking in the province.", "none"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("case", "text", "subject"), SUBJECT_CASES, ids=[c[0] for c in SUBJECT_CASES])
+def test_subject_is_who_the_first_modal_binds(case, text, subject):
+    assert analyze(text).subject == subject
+
+
+# fmt: off
 MENTION_CASES = [
     ("offender and victim both mentioned", "Whoever detains a trafficked person shall be punished.", (True, False, True)),
     ("child and victim", "No child victim shall be placed in an adult facility.", (True, True, False)),

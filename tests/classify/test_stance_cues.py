@@ -49,6 +49,10 @@ ABSENT_CASES = [
     ("wishing to cooperate is no consent override", "Care continues whether or not the victim wishes to cooperate with the police.", "consent_override"),
     ("not required to pay is no payment", "No victim shall be required to pay for food or lodging.", "victim_pays"),
     ("a plain obligation of the state", "The Ministry shall provide shelter to every identified victim.", "compulsory_act"),
+    ("officials undergo training", "All agencies assisting victims shall be required to undergo training.", "compulsory_act"),
+    ("the state bears the costs", "The State shall bear the costs of the victim's return.", "victim_pays"),
+    ("the offender pays", "The trafficker shall pay compensation to the victim.", "victim_pays"),
+    ("an officer may not leave the child", "The officer shall not leave the child alone at the station.", "confinement"),
 ]
 # fmt: on
 
@@ -56,11 +60,22 @@ ABSENT_CASES = [
 @pytest.mark.parametrize(("case", "text", "cue"), CUE_CASES, ids=[c[0] for c in CUE_CASES])
 def test_cue_catches_its_wording(case, text, cue):
     assert cue in matched_cues(text)
+    assert cue in analyse([text])[0].cues
 
 
 @pytest.mark.parametrize(("case", "text", "cue"), ABSENT_CASES, ids=[c[0] for c in ABSENT_CASES])
 def test_cue_leaves_other_wording_alone(case, text, cue):
-    assert cue not in matched_cues(text)
+    assert cue not in analyse([text])[0].cues
+
+
+def test_subject_patterns_count_only_for_the_person_or_nobody():
+    text = "Residents shall attend the weekly guidance session."
+    assert "compulsory_act" in matched_cues(text, subject="victim")
+    assert "compulsory_act" in matched_cues(text, subject="none")
+    assert "compulsory_act" not in matched_cues(text, subject="official")
+    assert "compulsory_act" not in matched_cues(text, subject="offender")
+    # an ordinary pattern of the same cue counts whoever the subject is
+    assert "compulsory_act" in matched_cues("The officer shall cause the victim to be examined.", subject="official")
 
 
 def test_every_cue_in_the_file_has_a_case():
