@@ -102,7 +102,7 @@ class Frame:
     hedges: tuple[str, ...] = ()
     euphemisms: tuple[str, ...] = ()
     actor: Actor = "none"
-    subject: Actor = "none"  # who the first duty or permission falls on: "the victim shall ..." / "the officer shall ..."
+    subject: Actor = "none"  # whom the first modal binds: "the victim shall ...", "the officer shall ..."
     mentions_victim: bool = False
     mentions_child: bool = False
     mentions_offender: bool = False

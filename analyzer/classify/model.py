@@ -27,6 +27,7 @@ from scipy import sparse
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
 from analyzer.classify.combine import combined
 from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_row
@@ -143,20 +144,24 @@ class ClauseModel:
         ``c_heads``, when given, is the inverse regularisation of every head instead of the module's."""
         c_engagement, c_stance, c_harm = (c_heads,) * 3 if c_heads else (C_ENGAGEMENT, C_STANCE, C_HARM)
         analyses = analyses if analyses is not None else analyse(texts)
-        features = FeatureSpace(encoder=encoder).fit(texts)
-        x = features.transform(texts, analyses)
-        y = encode(findings)
-        engaged = (y > 0).astype(np.int64)
-        engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed)
-        harmed = (y == LABELS.index("HARMFUL")).astype(np.int64)
-        harmful = harmed.any(axis=1).astype(np.int64)
-        harm = _binary_head(harmful, c_harm, HARM_WEIGHT, seed).fit(x, harmful)
-        principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed)
-        rows, columns = np.nonzero(y)
-        stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
-        stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
-        stance.fit(stance_x, y[rows, columns])
-        return cls(features, engagement, stance, harm=harm, principle_harm=principle_harm)
+        # One BLAS thread: the solvers' dense products are small, and a second thread only spins (dnh
+        # evaluate's cross-validation on two cores: 1 min 48 s wall and 3 min 2 s CPU with OpenBLAS's two
+        # threads, 1 min 41 s and 1 min 38 s with one), and it would compete with parallel folds.
+        with threadpool_limits(limits=1):
+            features = FeatureSpace(encoder=encoder).fit(texts)
+            x = features.transform(texts, analyses)
+            y = encode(findings)
+            engaged = (y > 0).astype(np.int64)
+            engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed)
+            harmed = (y == LABELS.index("HARMFUL")).astype(np.int64)
+            harmful = harmed.any(axis=1).astype(np.int64)
+            harm = _binary_head(harmful, c_harm, HARM_WEIGHT, seed).fit(x, harmful)
+            principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed)
+            rows, columns = np.nonzero(y)
+            stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
+            stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
+            stance.fit(stance_x, y[rows, columns])
+            return cls(features, engagement, stance, harm=harm, principle_harm=principle_harm)
 
     def probabilities(self, texts: Sequence[str], analyses: Sequence[Analysis] | None = None) -> np.ndarray:
         """P(label) per clause and principle, shape (len(texts), 13, 4), rows summing to one: the

@@ -85,6 +85,15 @@ def classify(
             out.close()
 
 
+WORKERS_OPTION = typer.Option(
+    None,
+    "--workers",
+    min=1,
+    help="Processes fitting the cross-validation folds side by side (default: one per core, at most one "
+    "per fold; the figures are the same whatever the number).",
+)
+
+
 @app.command()
 def train(
     corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: corpus/)."),
@@ -92,6 +101,7 @@ def train(
         None, "--out", help="Model folder to write (default: models/clause-classifier)."
     ),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds on the train split."),
+    workers: int = WORKERS_OPTION,
     reviews: Path = typer.Option(
         None, "--reviews", help="Reviewed clauses (JSON Lines, corpus format) to add to training."
     ),
@@ -129,6 +139,7 @@ def train(
         corpus=corpus,
         out=out,
         folds=folds,
+        workers=workers,
         extra=extra,
         accurate=accurate,
         progress=lambda m: typer.echo(m, err=True),
@@ -144,6 +155,7 @@ def evaluate(
     cross_validation: bool = typer.Option(
         True, "--cv/--no-cv", help="Also cross-validate on the train split."
     ),
+    workers: int = WORKERS_OPTION,
     legislation: Path = typer.Option(
         None,
         "--legislation",
@@ -167,6 +179,7 @@ def evaluate(
             classifier,
             corpus=corpus,
             folds=folds if cross_validation else 0,
+            workers=workers,
             legislation=legislation,
             progress=lambda m: typer.echo(m, err=True),
         )

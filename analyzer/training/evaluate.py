@@ -85,6 +85,7 @@ def evaluate_model(
     *,
     corpus: Path | None = None,
     folds: int = 5,
+    workers: int | None = None,
     legislation: Path | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
@@ -121,6 +122,7 @@ def evaluate_model(
             folds=folds,
             seed=seed,
             encoder=classifier.model.features.encoder,
+            workers=workers,
             progress=progress,
         )
         metrics["cross_validation"] = {

@@ -29,6 +29,7 @@ from analyzer.classify.features import Analysis, analyse
 from analyzer.classify.model import LABELS, ClauseModel, encode
 from analyzer.corpus.dataset import contrast_groups, default_corpus_dir, load_clauses
 from analyzer.training.card import model_card
+from analyzer.training.folds import cross_validated
 from analyzer.training.metrics import evaluate
 from analyzer.training.tuning import tune_thresholds
 from analyzer.types import PRINCIPLE_IDS
@@ -63,35 +64,6 @@ def _folds(
     return list(splitter.split(np.zeros(count), groups=groups))
 
 
-def cross_validated(
-    texts: Sequence[str],
-    findings: Sequence[Sequence[dict]],
-    analyses: Sequence[Analysis],
-    splits: Sequence[tuple[np.ndarray, np.ndarray]],
-    *,
-    seed: int = SEED,
-    encoder: str = "",
-    progress: Callable[[str], None] = lambda _: None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold head outputs for every clause: (n, principles, labels) and the harm heads' (n, 1 +
-    principles), as :meth:`ClauseModel.head_outputs` gives them."""
-    heads = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)))
-    harm = None
-    for fold, (train, test) in enumerate(splits, start=1):
-        progress(f"cross-validation fold {fold}/{len(splits)}")
-        model = ClauseModel.fit(
-            [texts[i] for i in train],
-            [findings[i] for i in train],
-            analyses=[analyses[i] for i in train],
-            seed=seed,
-            encoder=encoder,
-        )
-        heads[test], fold_harm = model.head_outputs([texts[i] for i in test], [analyses[i] for i in test])
-        harm = np.zeros((len(texts), *fold_harm.shape[1:])) if harm is None else harm
-        harm[test] = fold_harm
-    return heads, harm
-
-
 def cross_validation(
     texts: Sequence[str],
     findings: Sequence[Sequence[dict]],
@@ -101,6 +73,7 @@ def cross_validation(
     folds: int = FOLDS,
     seed: int = SEED,
     encoder: str = "",
+    workers: int | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[np.ndarray, Pipeline]:
     """Out-of-fold final probabilities, and the combiner fitted on all out-of-fold head outputs (the one
@@ -110,7 +83,7 @@ def cross_validation(
     split and the sample documents have none."""
     splits = _folds(len(texts), groups, folds=folds, seed=seed)
     heads, harm = cross_validated(
-        texts, findings, analyses, splits, seed=seed, encoder=encoder, progress=progress
+        texts, findings, analyses, splits, seed=seed, encoder=encoder, workers=workers, progress=progress
     )
     gold = encode(findings)
     out = np.zeros_like(heads)
@@ -126,6 +99,7 @@ def train(
     out: Path | None = None,
     folds: int = FOLDS,
     seed: int = SEED,
+    workers: int | None = None,
     extra: Sequence[dict] = (),
     accurate: bool = False,
     progress: Callable[[str], None] = lambda _: None,
@@ -155,6 +129,7 @@ def train(
         folds=folds,
         seed=seed,
         encoder=encoder,
+        workers=workers,
         progress=progress,
     )
     emit = tune_thresholds(findings, cv)

@@ -75,7 +75,9 @@ def test_subject_patterns_count_only_for_the_person_or_nobody():
     assert "compulsory_act" not in matched_cues(text, subject="official")
     assert "compulsory_act" not in matched_cues(text, subject="offender")
     # an ordinary pattern of the same cue counts whoever the subject is
-    assert "compulsory_act" in matched_cues("The officer shall cause the victim to be examined.", subject="official")
+    assert "compulsory_act" in matched_cues(
+        "The officer shall cause the victim to be examined.", subject="official"
+    )
 
 
 def test_every_cue_in_the_file_has_a_case():

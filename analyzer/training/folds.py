@@ -1,0 +1,89 @@
+"""Out-of-fold head outputs, the folds fitted side by side in worker processes.
+
+Cross-validation fits the clause model's heads once per fold, and the folds are independent: with
+``workers`` above one (the default: one per core, at most one per fold) each fold is fitted in a forked
+worker process, which inherits the clauses, their analyses and the split instead of receiving them,
+and sends back only its two arrays of head outputs. A fit is seeded and does not depend on the process
+it runs in, so the outputs are the same to the bit as fitting the folds one after the other (a test
+checks this). Where processes cannot fork, or with one worker, the folds are fitted in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from analyzer.classify.features import Analysis
+from analyzer.classify.model import LABELS, ClauseModel
+from analyzer.types import PRINCIPLE_IDS
+
+Split = tuple[np.ndarray, np.ndarray]
+_INHERITED: dict = {}  # what a forked worker reads: set by the parent just before the pool forks
+
+
+def default_workers(folds: int) -> int:
+    """One worker per core this process may use, at most one per fold."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(folds, cores))
+
+
+def cross_validated(
+    texts: Sequence[str],
+    findings: Sequence[Sequence[dict]],
+    analyses: Sequence[Analysis],
+    splits: Sequence[Split],
+    *,
+    seed: int,
+    encoder: str = "",
+    workers: int | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold head outputs for every clause: (n, principles, labels) and the harm heads' (n, 1 +
+    principles), as :meth:`ClauseModel.head_outputs` gives them."""
+    data = {"texts": texts, "findings": findings, "analyses": analyses, "seed": seed, "encoder": encoder}
+    workers = default_workers(len(splits)) if workers is None else max(1, min(workers, len(splits)))
+    heads = np.zeros((len(texts), len(PRINCIPLE_IDS), len(LABELS)))
+    harm = None
+    for fold, (test, (fold_heads, fold_harm)) in enumerate(_fold_outputs(data, splits, workers), start=1):
+        progress(f"cross-validation fold {fold}/{len(splits)}")
+        heads[test] = fold_heads
+        harm = np.zeros((len(texts), *fold_harm.shape[1:])) if harm is None else harm
+        harm[test] = fold_harm
+    return heads, harm
+
+
+def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
+    """(test indexes, head outputs) of each fold, in fold order, as each is fitted."""
+    if workers == 1 or "fork" not in mp.get_all_start_methods():
+        for train, test in splits:
+            yield test, _fit_fold(data, train, test)
+        return
+    _INHERITED.update(data)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_fit_inherited_fold, train, test) for train, test in splits]
+            for (_, test), future in zip(splits, futures, strict=True):
+                yield test, future.result()
+    finally:
+        _INHERITED.clear()
+
+
+def _fit_inherited_fold(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _fit_fold(_INHERITED, train, test)
+
+
+def _fit_fold(data: dict, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The head outputs on the fold's test clauses of heads fitted on its train clauses."""
+    texts, findings, analyses = data["texts"], data["findings"], data["analyses"]
+    model = ClauseModel.fit(
+        [texts[i] for i in train],
+        [findings[i] for i in train],
+        analyses=[analyses[i] for i in train],
+        seed=data["seed"],
+        encoder=data["encoder"],
+    )
+    return model.head_outputs([texts[i] for i in test], [analyses[i] for i in test])
