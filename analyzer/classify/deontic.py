@@ -213,10 +213,11 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
 
 def _subject(rd: _Reading, modal: int) -> Actor:
     """Who the clause's first modal operator binds: the first actor named between the start of the
-    modal's sentence (the last hard stop before it) and the modal, outside exceptions, provisos and
-    conditions. "The victim shall report weekly" binds the victim, "All agencies assisting victims shall
-    undergo training" the agencies, "Whoever ... shall be punished" the offender; "none" without a modal
-    or a named actor before it."""
+    modal's sentence (the last hard stop before it) and the modal, outside exceptions, provisos,
+    conditions and relative clauses. "The victim shall report weekly" binds the victim, "All agencies
+    assisting victims shall undergo training" the agencies, "Whoever ... shall be punished" the offender;
+    "Persons who work with victims shall attend" nobody named; "none" without a modal or a named actor
+    before it."""
     if modal >= rd.n:
         return "none"
     start = max((i for i in rd.stops if i < modal), default=-1) + 1
@@ -224,6 +225,6 @@ def _subject(rd: _Reading, modal: int) -> Actor:
         (s, group)
         for group in ("offender", "child", "victim", "official")
         for s, _ in rd.get(group)
-        if start <= s < modal and rd.zone[s] != "c"
+        if start <= s < modal and rd.zone[s] not in ("c", "r")
     ]
     return min(named)[1] if named else "none"

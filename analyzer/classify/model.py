@@ -145,8 +145,9 @@ class ClauseModel:
         c_engagement, c_stance, c_harm = (c_heads,) * 3 if c_heads else (C_ENGAGEMENT, C_STANCE, C_HARM)
         analyses = analyses if analyses is not None else analyse(texts)
         # One BLAS thread: the solvers' dense products are small, and a second thread only spins (dnh
-        # evaluate's cross-validation on two cores: 1 min 48 s wall and 3 min 2 s CPU with OpenBLAS's two
-        # threads, 1 min 41 s and 1 min 38 s with one), and it would compete with parallel folds.
+        # evaluate's cross-validation, serial, on two cores: 1 min 48 s wall and 3 min 2 s CPU with
+        # OpenBLAS's two threads, 1 min 38 s and 1 min 45 s with one), and it would compete with
+        # parallel folds.
         with threadpool_limits(limits=1):
             features = FeatureSpace(encoder=encoder).fit(texts)
             x = features.transform(texts, analyses)

@@ -77,6 +77,7 @@ def compiled() -> tuple[Cue, ...]:
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    """The patterns as one case-insensitive alternation; None for none."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
 
@@ -86,7 +87,8 @@ def cue_names() -> tuple[str, ...]:
 
 def matched_cues(text: str, *, subject: str = "none", gated: bool = True) -> dict[str, str]:
     """Each cue that matches ``text``, with the words it matched first; ``subject`` is who the clause's
-    modal binds (the frame's ``subject``), which decides whether subject patterns count. ``gated=False``
+    first modal binds (the frame's ``subject``), which decides whether subject patterns count: the
+    default, "none" (nobody named), lets them count. ``gated=False``
     tries every pattern whatever the triggers (for checking the triggers)."""
     text = " ".join(text.split())
     lower = text.lower()

@@ -90,7 +90,7 @@ WORKERS_OPTION = typer.Option(
     "--workers",
     min=1,
     help="Processes fitting the cross-validation folds side by side (default: one per core, at most one "
-    "per fold; the figures are the same whatever the number).",
+    "per fold, unlike dnh audit's default of 1; the figures are the same whatever the number).",
 )
 
 
@@ -101,7 +101,7 @@ def train(
         None, "--out", help="Model folder to write (default: models/clause-classifier)."
     ),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds on the train split."),
-    workers: int = WORKERS_OPTION,
+    workers: int | None = WORKERS_OPTION,
     reviews: Path = typer.Option(
         None, "--reviews", help="Reviewed clauses (JSON Lines, corpus format) to add to training."
     ),
@@ -135,15 +135,20 @@ def train(
 
         if not available():
             fail(f"--accurate needs the sentence encoder: {INSTALL_HINT}")
-    metrics = run_training(
-        corpus=corpus,
-        out=out,
-        folds=folds,
-        workers=workers,
-        extra=extra,
-        accurate=accurate,
-        progress=lambda m: typer.echo(m, err=True),
-    )
+    from analyzer.training.folds import WorkerDied
+
+    try:
+        metrics = run_training(
+            corpus=corpus,
+            out=out,
+            folds=folds,
+            workers=workers,
+            extra=extra,
+            accurate=accurate,
+            progress=lambda m: typer.echo(m, err=True),
+        )
+    except WorkerDied as error:
+        fail(str(error))
     typer.echo(_metrics_table(metrics))
 
 
@@ -155,7 +160,7 @@ def evaluate(
     cross_validation: bool = typer.Option(
         True, "--cv/--no-cv", help="Also cross-validate on the train split."
     ),
-    workers: int = WORKERS_OPTION,
+    workers: int | None = WORKERS_OPTION,
     legislation: Path = typer.Option(
         None,
         "--legislation",
@@ -168,6 +173,7 @@ def evaluate(
     real legislation with --legislation."""
     from analyzer.errors import InputError
     from analyzer.training.evaluate import evaluate_model
+    from analyzer.training.folds import WorkerDied
 
     if legislation is not None and not legislation.is_dir():
         fail(
@@ -183,7 +189,7 @@ def evaluate(
             legislation=legislation,
             progress=lambda m: typer.echo(m, err=True),
         )
-    except InputError as error:
+    except (InputError, WorkerDied) as error:
         fail(str(error))
     typer.echo(_metrics_table(metrics))
 

@@ -6,14 +6,21 @@ worker process, which inherits the clauses, their analyses and the split instead
 and sends back only its two arrays of head outputs. A fit is seeded and does not depend on the process
 it runs in, so the outputs are the same to the bit as fitting the folds one after the other (a test
 checks this). Where processes cannot fork, or with one worker, the folds are fitted in this process.
+
+Ctrl-C reaches the workers with the rest of the process group: each leaves at once, without a
+traceback, and the interrupt stops the command. A worker that dies otherwise (killed, out of memory)
+stops cross-validation with :class:`WorkerDied`.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
@@ -23,6 +30,10 @@ from analyzer.types import PRINCIPLE_IDS
 
 Split = tuple[np.ndarray, np.ndarray]
 _INHERITED: dict = {}  # what a forked worker reads: set by the parent just before the pool forks
+
+
+class WorkerDied(RuntimeError):
+    """A process fitting a fold died before it answered."""
 
 
 def default_workers(folds: int) -> int:
@@ -63,13 +74,30 @@ def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
             yield test, _fit_fold(data, train, test)
         return
     _INHERITED.update(data)
+    context = mp.get_context("fork")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
             futures = [pool.submit(_fit_inherited_fold, train, test) for train, test in splits]
-            for (_, test), future in zip(splits, futures, strict=True):
-                yield test, future.result()
+            try:
+                for (_, test), future in zip(splits, futures, strict=True):
+                    yield test, future.result()
+            except BrokenProcessPool:
+                raise WorkerDied(
+                    "a process fitting a cross-validation fold died (killed or out of memory); "
+                    "try again with --workers 1"
+                ) from None
+            finally:
+                for future in futures:
+                    future.cancel()
     finally:
         _INHERITED.clear()
+
+
+def _worker_start() -> None:
+    """A fold worker leaves at once on Ctrl-C (the interrupted parent stops the command), and freezes
+    what it inherits, so that the collector never walks (and copies) the parent's objects."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    gc.freeze()
 
 
 def _fit_inherited_fold(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -251,6 +251,7 @@ SUBJECT_CASES = [
     ("the child bound", "A child shall be interviewed only in the presence of a guardian.", "child"),
     ("the modal's own sentence", "Victims are fragile. The Department shall publish a report.", "official"),
     ("nobody named before the modal", "There shall be a fund for the victims of trafficking.", "none"),
+    ("a victim inside a relative clause", "Persons who work with victims shall undergo training.", "none"),
     ("no modal", "Victims of trafficking in the province.", "none"),
 ]
 # fmt: on

@@ -52,6 +52,8 @@ ABSENT_CASES = [
     ("officials undergo training", "All agencies assisting victims shall be required to undergo training.", "compulsory_act"),
     ("the state bears the costs", "The State shall bear the costs of the victim's return.", "victim_pays"),
     ("the offender pays", "The trafficker shall pay compensation to the victim.", "victim_pays"),
+    ("the victim shall not pay", "Victims shall not pay for their board or lodging.", "victim_pays"),
+    ("the victim shall not undergo", "Victims shall not undergo any test without consent.", "compulsory_act"),
     ("an officer may not leave the child", "The officer shall not leave the child alone at the station.", "confinement"),
 ]
 # fmt: on
