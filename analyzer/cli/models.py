@@ -156,7 +156,12 @@ def train(
 def evaluate(
     corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: corpus/)."),
     model: Path = MODEL_OPTION,
-    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds; 0 skips cross-validation."),
+    folds: int = typer.Option(
+        5,
+        "--folds",
+        min=2,
+        help="Cross-validation folds on the train split (--no-cv skips cross-validation).",
+    ),
     cross_validation: bool = typer.Option(
         True, "--cv/--no-cv", help="Also cross-validate on the train split."
     ),
