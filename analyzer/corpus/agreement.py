@@ -6,7 +6,13 @@ clauses whose finding sets are identical and Cohen's kappa on two yes/no questio
 finding", "has any finding"); for each principle, kappa on whether the clause engages it and, where both
 annotators say it does, how often they give the same stance. Kappa corrects the raw agreement for the
 agreement two annotators with the same label rates would reach by chance:
-``(observed - chance) / (1 - chance)``; it is undefined (``None``) when chance agreement is 1.
+``(observed - chance) / (1 - chance)``; it is undefined (``None``) when chance agreement is 1. Beside
+the kappas, the harmful-clause F1 of B read against A: the figure the classifier is scored by, for a
+second human reader.
+
+The first "key" may also be the corpus itself (``corpus/clauses.jsonl``): the second key is then a
+second reading of corpus clauses, each line's ``number`` a clause id and its ``quote`` the first
+characters of that clause's text, and the first annotator's findings are the corpus's.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.corpus.answer_keys import KEY_SUFFIX, read_key
+from analyzer.corpus.answer_keys import KEY_SUFFIX, QUOTE_LENGTH, read_key
 from analyzer.errors import InputError
 from analyzer.types import PRINCIPLE_IDS
 
@@ -69,6 +75,7 @@ class DocumentAgreement:
     kappa_any: float | None
     principles: tuple[PrincipleAgreement, ...]
     disagreements: tuple[str, ...]  # "line:number" of each clause whose finding sets differ
+    harmful_f1: float | None = None  # B's harmful clauses scored against A's; None when neither has one
 
     @property
     def identical_share(self) -> float:
@@ -106,6 +113,8 @@ def document_agreement(name: str, first: Sequence[dict], second: Sequence[dict])
         if a != b
     )
     harmful = [[any(s == "HARMFUL" for _, s in side) for side in pair] for pair in pairs]
+    both = sum(a and b for a, b in harmful)
+    either = sum(a for a, _ in harmful) + sum(b for _, b in harmful)
     return DocumentAgreement(
         name=name,
         clauses=len(pairs),
@@ -114,6 +123,7 @@ def document_agreement(name: str, first: Sequence[dict], second: Sequence[dict])
         kappa_any=cohen_kappa([bool(a) for a, _ in pairs], [bool(b) for _, b in pairs]),
         principles=tuple(principle_agreement(pairs, p) for p in PRINCIPLE_IDS),
         disagreements=disagreements,
+        harmful_f1=2 * both / either if either else None,
     )
 
 
@@ -152,11 +162,35 @@ def key_pairs(first: Path, second: Path) -> list[tuple[str, Path, Path]]:
     return [(n.removesuffix(KEY_SUFFIX), first / n, second / n) for n in sorted(names_first)]
 
 
+def corpus_key(corpus: Path, second: list[dict], path: Path) -> list[dict]:
+    """The corpus's own reading of the clauses a second reading (``path``, lines ``second``) lists, as key
+    lines lined up with it; a clause id the corpus lacks is an :class:`InputError` on ``path``."""
+    from analyzer.corpus.dataset import load_clauses
+
+    try:
+        records = {str(r["id"]): r for r in load_clauses(corpus)}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise InputError(corpus, f"not a corpus clauses file ({type(error).__name__})") from None
+    lines = []
+    for index, entry in enumerate(second, start=1):
+        record = records.get(str(entry.get("number", "")))
+        if record is None:
+            raise InputError(path, f"line {index}: no clause {entry.get('number')!r} in {corpus.name}")
+        quote = " ".join(record["text"].split())[:QUOTE_LENGTH]
+        lines.append({"number": record["id"], "quote": quote, "findings": record.get("findings", [])})
+    return lines
+
+
 def compare(first: Path, second: Path) -> list[DocumentAgreement]:
-    """Agreement per document, then overall (the last item, named ``overall``, when more than one)."""
+    """Agreement per document, then overall (the last item, named ``overall``, when more than one).
+    ``first`` may be the corpus's ``clauses.jsonl``, ``second`` then a second reading of its clauses (a
+    key, or a folder of keys)."""
     documents, pooled_a, pooled_b = [], [], []
-    for name, key_a, key_b in key_pairs(first, second):
-        lines_a, lines_b = read_key(key_a), read_key(key_b)
+    from_corpus = first.is_file() and not first.name.endswith(KEY_SUFFIX)
+    pairs = key_pairs(second, second) if from_corpus else key_pairs(first, second)
+    for name, key_a, key_b in pairs:
+        lines_b = read_key(key_b)
+        lines_a = corpus_key(first, lines_b, key_b) if from_corpus else read_key(key_a)
         lined_up(lines_a, lines_b, key_b)
         documents.append(document_agreement(name, lines_a, lines_b))
         pooled_a += lines_a
@@ -174,11 +208,13 @@ def report_lines(documents: Sequence[DocumentAgreement]) -> list[str]:
     """The agreement as printed by ``dnh corpus agreement``: one row per document (and overall), the
     per-principle table of each, and the disagreeing clauses ("line:number") of each document."""
     width = max(len("document"), *(len(d.name) for d in documents))
-    lines = [f"{'document':<{width}}  clauses  identical  kappa HARMFUL  kappa any finding"]
+    lines = [
+        f"{'document':<{width}}  clauses  identical  kappa HARMFUL  kappa any finding  harmful-clause F1 (B vs A)"
+    ]
     for doc in documents:
         lines.append(
             f"{doc.name:<{width}}  {doc.clauses:>7}  {doc.identical_share:>9.3f}  "
-            f"{_kappa(doc.kappa_harmful):>13}  {_kappa(doc.kappa_any):>17}"
+            f"{_kappa(doc.kappa_harmful):>13}  {_kappa(doc.kappa_any):>17}  {_kappa(doc.harmful_f1):>26}"
         )
     for doc in documents:
         lines += [

@@ -84,6 +84,8 @@ def test_document_agreement_counts_identical_clauses_and_kappas():
     # any finding: A yes on 1-4, B yes on 1-5 -> observed 5/6, chance (4*5 + 2*1) / 36 = 11/18 -> 4/7
     assert doc.kappa_any == pytest.approx(4 / 7)
     assert doc.disagreements == ("2:2", "4:4", "5:5")
+    # harmful clauses: A 1, 2; B 1, 5 -> one in both: 2 * 1 / (2 + 2)
+    assert doc.harmful_f1 == pytest.approx(0.5)
 
 
 def test_principle_rows_give_presence_and_stance_agreement():
@@ -177,3 +179,57 @@ def test_check_keys_refuses_a_malformed_key_in_one_line(tmp_path):
         refused = CliRunner().invoke(app, ["corpus", "check-keys", str(document)])
         assert refused.exit_code == 2 and says in refused.output, refused.output
         assert len(refused.output.strip().splitlines()) == 1, refused.output
+
+
+def corpus_and_second_reading(tmp_path: Path) -> tuple[Path, Path, list[dict]]:
+    """A corpus of the six clauses of :func:`keys` (first reading), and B as a second reading of it."""
+    a, b = keys()
+    records = [
+        {"id": f"CZ-{n:04d}", "text": f"Clause  number {n} of the\ncorpus.", "findings": entry["findings"]}
+        for n, entry in enumerate(a, start=1)
+    ]
+    corpus = tmp_path / "clauses.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    second = [
+        {"number": r["id"], "quote": " ".join(r["text"].split()), "findings": entry["findings"]}
+        for r, entry in zip(records, b, strict=True)
+    ]
+    return corpus, write(tmp_path / "second" / "sample.key.jsonl", second), second
+
+
+def test_a_second_reading_of_corpus_clauses_is_compared_with_the_corpus_labels(tmp_path):
+    corpus, second, _ = corpus_and_second_reading(tmp_path)
+    for target in (second, second.parent):  # a key, or a folder of keys
+        [doc] = compare(corpus, target)
+        assert (doc.name, doc.clauses, doc.identical) == ("sample", 6, 3)
+        assert doc.kappa_harmful == pytest.approx(0.25) and doc.harmful_f1 == pytest.approx(0.5)
+        assert doc.disagreements == ("2:CZ-0002", "4:CZ-0004", "5:CZ-0005")
+    result = CliRunner().invoke(app, ["corpus", "agreement", str(corpus), str(second)])
+    assert result.exit_code == 0 and "0.25               0.57                        0.50" in result.output
+
+
+@pytest.mark.parametrize(
+    "case, change, says",
+    [
+        (
+            "an id the corpus lacks",
+            lambda b: [*b[:1], {**b[1], "number": "CZ-0999"}, *b[2:]],
+            "no clause 'CZ-0999'",
+        ),
+        (
+            "a clause whose text changed",
+            lambda b: [*b[:2], {**b[2], "quote": "Other words."}, *b[3:]],
+            "quote",
+        ),
+    ],
+)
+def test_a_second_reading_that_does_not_match_the_corpus_is_one_error(tmp_path, case, change, says):
+    corpus, second, lines = corpus_and_second_reading(tmp_path)
+    write(second, change(lines))
+    refused = CliRunner().invoke(app, ["corpus", "agreement", str(corpus), str(second)])
+    assert refused.exit_code == 2 and says in refused.output, refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["corpus", "agreement", str(broken), str(second)])
+    assert refused.exit_code == 2 and "not a corpus clauses file" in refused.output
