@@ -35,6 +35,7 @@ from analyzer.classify.deontic_patterns import (
     MARKERS,
     MODALITIES,
     PATTERN_ATTRS,
+    SUBJECTS,
     TOPICS,
     Chain,
     Gap,
@@ -54,6 +55,7 @@ __all__ = [
     "MARKERS",
     "MODALITIES",
     "PATTERN_ATTRS",
+    "SUBJECTS",
     "TOPICS",
     "Actor",
     "Chain",
@@ -69,10 +71,12 @@ __all__ = [
     "match_cues",
     "read_patterns",
     "rules",
+    "subject_at",
 ]
 
 Modality = Literal["prohibition", "obligation", "permission", "weak", "none"]
 Actor = Literal["offender", "victim", "child", "official", "none"]
+Subject = Literal["offender", "victim", "child", "official", "other", "none"]
 _COUNTS = ("broad_exceptions", "narrow_exceptions", "provisos", "conditions", "hedges", "euphemisms")
 _FLAGS = ("mentions_victim", "mentions_child", "mentions_offender", "penalty", "penalty_on_offender")
 _FLAGS += ("definition", "cross_reference", "cooperation")
@@ -82,7 +86,7 @@ FRAME_FEATURES: tuple[str, ...] = (
     "negated",
     *_COUNTS,
     *(f"actor={a}" for a in ACTORS),
-    *(f"subject={a}" for a in ACTORS),
+    *(f"subject={a}" for a in SUBJECTS),
     *_FLAGS,
 )
 
@@ -102,7 +106,7 @@ class Frame:
     hedges: tuple[str, ...] = ()
     euphemisms: tuple[str, ...] = ()
     actor: Actor = "none"
-    subject: Actor = "none"  # whom the first modal binds: "the victim shall ...", "the officer shall ..."
+    subject: Subject = "none"  # whom the first modal binds: "the victim shall ...", "the officer shall ..."
     mentions_victim: bool = False
     mentions_child: bool = False
     mentions_offender: bool = False
@@ -112,6 +116,9 @@ class Frame:
     cross_reference: bool = False
     cooperation: bool = False
     evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # (character offset, "|" for a sentence's start or the subject group named there), in text order: what
+    # :func:`subject_at` reads to tell who binds any point of the clause, not only its first modal
+    bindings: tuple[tuple[int, str], ...] = ()
 
 
 def analyze(text: str) -> Frame:
@@ -144,7 +151,7 @@ def frame_vector(frame: Frame) -> list[float]:
         float(frame.negated),
         *map(float, counts + (len(frame.hedges), len(frame.euphemisms))),
         *(float(frame.actor == a) for a in ACTORS),
-        *(float(frame.subject == a) for a in ACTORS),
+        *(float(frame.subject == a) for a in SUBJECTS),
         *(float(getattr(frame, name)) for name in _FLAGS),
     ]
 
@@ -173,6 +180,7 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
         actor = next((a for a in ("child", "victim", "official") if mentions[a]), "none")
     rd.note("actor", offenders if actor == "offender" else rd.get(actor) if actor != "none" else [])
     subject = _subject(rd, first_modal)
+    bindings = _bindings(rd)
     references = [(s, e) for s, e in rd.get("cross_reference") if s > 0]  # not the clause's own number
     cooperation = sorted(
         rd.get("cooperation") + rd.get("cooperation_act") + rd.get("refusal") + rd.get("proviso")
@@ -208,23 +216,58 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
         cross_reference=bool(references),
         cooperation=bool(cooperation),
         evidence={k: tuple(dict.fromkeys(v)) for k, v in rd.evidence.items() if v},
+        bindings=bindings,
     )
 
 
-def _subject(rd: _Reading, modal: int) -> Actor:
-    """Who the clause's first modal operator binds: the first actor named between the start of the
+# group -> subject; at a token two groups name, the first of this order wins
+_SUBJECT_GROUPS = {"child": "child", "offender": "offender", "official": "official", "other_party": "other"}
+_SUBJECT_GROUPS["victim"] = "victim"
+
+
+def _named(rd: _Reading) -> list[tuple[int, str]]:
+    """(token, subject) of every party named outside exceptions, provisos, conditions and relative
+    clauses, in text order (at one token, the first group of :data:`_SUBJECT_GROUPS`)."""
+    named = {}
+    for group, subject in _SUBJECT_GROUPS.items():
+        for s, _ in rd.get(group):
+            if rd.zone[s] not in ("c", "r"):
+                named.setdefault(s, subject)
+    return sorted(named.items())
+
+
+def _subject(rd: _Reading, modal: int) -> Subject:
+    """Who the clause's first modal operator binds: the first party named between the start of the
     modal's sentence (the last hard stop before it) and the modal, outside exceptions, provisos,
     conditions and relative clauses. "The victim shall report weekly" binds the victim, "All agencies
-    assisting victims shall undergo training" the agencies, "Whoever ... shall be punished" the offender;
-    "Persons who work with victims shall attend" nobody named; "none" without a modal or a named actor
-    before it."""
+    assisting victims shall undergo training" the agencies, "Whoever ... shall be punished" the offender,
+    "The employer shall bear the costs" another party; "Persons who work with victims shall attend"
+    nobody named; "none" without a modal or a named party before it."""
     if modal >= rd.n:
         return "none"
     start = max((i for i in rd.stops if i < modal), default=-1) + 1
-    named = [
-        (s, group)
-        for group in ("offender", "child", "victim", "official")
-        for s, _ in rd.get(group)
-        if start <= s < modal and rd.zone[s] not in ("c", "r")
-    ]
-    return min(named)[1] if named else "none"
+    return next((subject for s, subject in _named(rd) if start <= s < modal), "none")
+
+
+def _bindings(rd: _Reading) -> tuple[tuple[int, str], ...]:
+    """:attr:`Frame.bindings`: the character offsets of each sentence's start ("|") and of each party
+    named (its subject), in text order."""
+    starts = rd.columns[4]
+    marks = [(starts[i + 1], "|") for i in rd.stops if i + 1 < rd.n]
+    marks += [(starts[s], subject) for s, subject in _named(rd)]
+    return tuple(sorted(marks, key=lambda mark: (mark[0], mark[1] != "|")))  # a start before a name
+
+
+def subject_at(frame: Frame, offset: int) -> Subject:
+    """Who binds the words at character ``offset`` of the clause read into ``frame`` (the text given to
+    :func:`analyze_doc`): the first party named in the offset's sentence before it, or "none". For a
+    modal, the same reading as :attr:`Frame.subject` gives for the first."""
+    subject = "none"
+    for at, mark in frame.bindings:
+        if at >= offset:
+            break
+        if mark == "|":
+            subject = "none"
+        elif subject == "none":
+            subject = mark
+    return subject

@@ -34,11 +34,14 @@ from analyzer.classify.token_patterns import (
 
 MODALITIES: tuple[str, ...] = ("prohibition", "obligation", "permission", "weak", "none")
 ACTORS: tuple[str, ...] = ("offender", "victim", "child", "official", "none")
+# Who a modal binds: an actor, or "other", a party named by the ``other_party`` group (an employer, a
+# State party to an agreement, a fund), or "none": nobody named.
+SUBJECTS: tuple[str, ...] = ("offender", "victim", "child", "official", "other", "none")
 MARKERS = ("exception_marker", "condition_marker", "limiter", "restrictor", "unconditional")
 CUES = ("weakener", "negation", "cooperation_act", "refusal", "loss", "proviso")
 CUES += ("discretion", "authority", "narrow", "vague", "broad_ground")  # exception kinds, strongest first
 TOPICS = ("hedge", "euphemism", "offender", "victim", "child", "official", "penalty", "definition")
-GROUPS = MODALITIES[:4] + MARKERS + CUES + TOPICS + ("cross_reference", "cooperation")
+GROUPS = MODALITIES[:4] + MARKERS + CUES + TOPICS + ("cross_reference", "cooperation", "other_party")
 __all__ = ["PATTERN_ATTRS", "Chain", "Gap", "Rules", "build_rules", "read_patterns", "rules", "token_columns"]
 
 

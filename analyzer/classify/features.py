@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -56,7 +57,7 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     (a one-line TXT file), not a provision. A text repeated in ``texts`` (white space normalised: a
     running heading, a list's lead-in before each item) is read once, and its places share one
     :class:`Analysis` (which nothing changes after it is made)."""
-    from analyzer.classify.deontic import analyze_doc
+    from analyzer.classify.deontic import analyze_doc, subject_at
     from analyzer.classify.deontic_patterns import token_columns
     from analyzer.classify.stance_cues import matched_cues
     from analyzer.taxonomy.matching import topics_of
@@ -66,7 +67,8 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     for text in dict.fromkeys(texts):
         cols = tokens(text)
         frame = analyze_doc(None, text, cols)
-        read[text] = Analysis(frame, topics_of(None, text, cols), matched_cues(text, subject=frame.subject))
+        cues = matched_cues(text, subject=partial(subject_at, frame))
+        read[text] = Analysis(frame, topics_of(None, text, cols), cues)
     return [read[text] for text in texts]
 
 

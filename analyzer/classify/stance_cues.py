@@ -7,16 +7,19 @@ They complement the deontic frame (which reads modality, negation and exceptions
 enter the model twice: as clause features, and crossed with each principle in the stance head, so that
 "the victim shall pay" can weigh differently on non-detention than on access to justice.
 
-A cue's ``subject_patterns`` describe what the clause's own subject does or undergoes ("... shall
-undergo", "... shall pay"): they count only when that subject is the person (a victim or a child) or
-goes unnamed, never when it is an official or an offender (see the frame's ``subject`` in
-:mod:`analyzer.classify.deontic`): "All agencies shall undergo training" compels nobody the taxonomy
-protects, and "The State shall bear the costs" lifts them from the person.
+A cue's ``subject_patterns`` describe what the subject of the words they match does or undergoes ("...
+shall undergo", "... shall pay"): each match counts only when that subject is the person (a victim or a
+child) or goes unnamed, never when it is an official, an offender or another party: the first party
+named in the match's sentence before it (:func:`analyzer.classify.deontic.subject_at`). "All agencies
+shall undergo training" compels nobody the taxonomy protects, "The State shall bear the costs" and "The
+employer shall bear the costs" lift them from the person, while in "The Ministry shall provide shelter;
+residents shall pay for their meals" the second sentence's residents pay.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,12 +41,14 @@ class Cue:
     triggers: tuple[str, ...]
     bound: re.Pattern[str] | None = None  # the subject patterns
 
-    def search(self, text: str, subject: str) -> re.Match[str] | None:
-        """The first match in ``text`` of the cue's patterns, then of its subject patterns when
-        ``subject`` (the frame's) may be the one they describe."""
+    def search(self, text: str, subject: Callable[[int], str]) -> re.Match[str] | None:
+        """The first match in ``text`` of the cue's patterns, else the first of its subject patterns whose
+        subject (``subject`` of the match's character offset) may be the one they describe."""
         match = self.pattern.search(text) if self.pattern else None
-        if match is None and self.bound is not None and subject in PERSON_SUBJECTS:
-            match = self.bound.search(text)
+        if match is None and self.bound is not None:
+            match = next(
+                (m for m in self.bound.finditer(text) if subject(m.start()) in PERSON_SUBJECTS), None
+            )
         return match
 
     def triggered(self, lower: str) -> bool:
@@ -81,16 +86,25 @@ def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
 
+def _everywhere(subject: str) -> Callable[[int], str]:
+    return lambda _offset: subject
+
+
 def cue_names() -> tuple[str, ...]:
     return tuple(cue.name for cue in compiled())
 
 
-def matched_cues(text: str, *, subject: str = "none", gated: bool = True) -> dict[str, str]:
-    """Each cue that matches ``text``, with the words it matched first; ``subject`` is who the clause's
-    first modal binds (the frame's ``subject``), which decides whether subject patterns count: the
-    default, "none" (nobody named), lets them count. ``gated=False``
-    tries every pattern whatever the triggers (for checking the triggers)."""
+def matched_cues(
+    text: str, *, subject: str | Callable[[int], str] = "none", gated: bool = True
+) -> dict[str, str]:
+    """Each cue that matches ``text``, with the words it matched first. ``subject`` decides whether a
+    subject pattern's match counts: who binds the words at a character offset of ``text`` (white space
+    normalised), e.g. ``functools.partial(subject_at, frame)``, or one subject for the whole clause; the
+    default, "none" (nobody named), lets them all count. ``gated=False`` tries every pattern whatever the
+    triggers (for checking the triggers)."""
     text = " ".join(text.split())
+    if isinstance(subject, str):
+        subject = _everywhere(subject)
     lower = text.lower()
     found = {}
     for cue in compiled():

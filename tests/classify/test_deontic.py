@@ -8,12 +8,13 @@ Every sentence here was written for these tests.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from spacy.matcher import Matcher, PhraseMatcher
 
 from analyzer.classify import deontic
-from analyzer.classify.deontic import FRAME_FEATURES, Frame, analyze, analyze_many, frame_vector
+from analyzer.classify.deontic import FRAME_FEATURES, Frame, analyze, analyze_many, frame_vector, subject_at
 
 # --- modality -------------------------------------------------------------------------------------------
 
@@ -250,6 +251,8 @@ SUBJECT_CASES = [
     ("a condition before the subject", "Where the victim is a child, the officer shall inform the parents.", "official"),
     ("the child bound", "A child shall be interviewed only in the presence of a guardian.", "child"),
     ("the modal's own sentence", "Victims are fragile. The Department shall publish a report.", "official"),
+    ("another party bound", "The employer shall bear the costs of the return.", "other"),
+    ("parties to an agreement", "Each Party shall bear its own costs under this Memorandum.", "other"),
     ("nobody named before the modal", "There shall be a fund for the victims of trafficking.", "none"),
     ("a victim inside a relative clause", "Persons who work with victims shall undergo training.", "none"),
     ("no modal", "Victims of trafficking in the province.", "none"),
@@ -260,6 +263,32 @@ SUBJECT_CASES = [
 @pytest.mark.parametrize(("case", "text", "subject"), SUBJECT_CASES, ids=[c[0] for c in SUBJECT_CASES])
 def test_subject_is_who_the_first_modal_binds(case, text, subject):
     assert analyze(text).subject == subject
+
+
+# fmt: off
+SUBJECT_AT_CASES = [
+    # (text, the words whose subject is read, expected)
+    ("The Ministry shall provide shelter; residents shall pay for their meals.", "shall pay", "victim"),
+    ("The Ministry shall provide shelter; residents shall pay for their meals.", "shall provide", "official"),
+    ("Victims may stay at the centre. The employer shall pay the fare.", "shall pay", "other"),
+    ("Victims may stay at the centre, and the employer shall pay the fare.", "shall pay", "victim"),
+    ("Where the officer so directs, the victim shall attend.", "shall attend", "victim"),
+    ("Persons who assist victims shall attend a course.", "shall attend", "none"),
+    ("The victim shall report weekly.", "The victim", "none"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "words", "subject"), SUBJECT_AT_CASES)
+def test_subject_at_reads_the_party_named_first_in_the_sentence(text, words, subject):
+    assert subject_at(analyze(text), text.index(words)) == subject
+
+
+def test_subject_at_the_first_modal_is_the_frame_subject():
+    for _, text, subject in SUBJECT_CASES:
+        frame, modal = analyze(text), re.search(r"\b(?:shall|may|must)\b", text)
+        if modal:
+            assert subject_at(frame, modal.start()) == frame.subject == subject, text
 
 
 # fmt: off

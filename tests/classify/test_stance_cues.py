@@ -40,6 +40,7 @@ CUE_CASES = [
     ("citizens versus foreigners", "Citizens shall receive full support; foreigners shall receive emergency care.", "differential"),
     ("treated as an adult", "A victim aged sixteen or more shall be dealt with as an adult.", "differential"),
     ("may not leave", "Rescued persons may not leave the centre.", "confinement"),
+    ("the second sentence's subject pays", "The Ministry shall provide shelter; residents shall pay for their own meals.", "victim_pays"),
     ("held until the trial ends", "The witness shall be held at the centre until the conclusion of the trial.", "confinement"),
     ("bond", "A resident may be released upon a bond executed by a guarantor.", "confinement"),
 ]
@@ -52,6 +53,10 @@ ABSENT_CASES = [
     ("officials undergo training", "All agencies assisting victims shall be required to undergo training.", "compulsory_act"),
     ("the state bears the costs", "The State shall bear the costs of the victim's return.", "victim_pays"),
     ("the offender pays", "The trafficker shall pay compensation to the victim.", "victim_pays"),
+    ("the employer pays", "The employer shall bear the costs of the victim's return.", "victim_pays"),
+    ("parties bear their costs", "Each Party shall bear its own costs of repatriation.", "victim_pays"),
+    ("an NGO attends", "Non-governmental organisations shall attend the case conference.", "compulsory_act"),
+    ("the second sentence binds the employer", "Victims may stay at the centre. The employer shall pay the fare home.", "victim_pays"),
     ("the victim shall not pay", "Victims shall not pay for their board or lodging.", "victim_pays"),
     ("the victim shall not undergo", "Victims shall not undergo any test without consent.", "compulsory_act"),
     ("an officer may not leave the child", "The officer shall not leave the child alone at the station.", "confinement"),
