@@ -110,7 +110,8 @@ def assign_splits(records: list[dict], *, dev_fraction: float = DEV_FRACTION, se
     """Give every record without a split one: stratified by label set, contrast groups together.
 
     Records that already have a split keep it, so adding clauses never moves old ones between train and
-    dev.
+    dev; a record added to a contrast group that already has a split takes that split (the group's first
+    member's, in id order), so that the pair stays on one side.
     """
     groups = contrast_groups(records)
     members: dict[str, list[dict]] = defaultdict(list)
@@ -118,7 +119,10 @@ def assign_splits(records: list[dict], *, dev_fraction: float = DEV_FRACTION, se
         members[groups[record["id"]]].append(record)
     strata: dict[tuple, list[str]] = defaultdict(list)
     for group, items in members.items():
-        if all(item.get("split") in SPLITS for item in items):
+        placed = sorted((item["id"], item["split"]) for item in items if item.get("split") in SPLITS)
+        if placed:
+            for item in items:
+                item["split"] = item["split"] if item.get("split") in SPLITS else placed[0][1]
             continue
         strata[label_set(min(items, key=lambda r: r["id"]))].append(group)
     rng = random.Random(seed)

@@ -74,6 +74,18 @@ def test_split_is_reproducible_and_keeps_existing_assignments():
     assert kept[-1]["split"] in ("train", "dev")
 
 
+def test_a_clause_added_to_a_contrast_group_takes_the_group_s_split():
+    for side in ("train", "dev"):
+        original = next(r for r in records() if r["split"] == side and r["contrast_of"] is None)
+        added = [dict(r) for r in records()]
+        # many new members, so that a split drawn at random would land some of them on the other side
+        added += [
+            dict(original, id=f"NEW-{n:04d}", split=None, contrast_of=original["id"]) for n in range(20)
+        ]
+        assign_splits(added)
+        assert {r["split"] for r in added if r["id"].startswith("NEW-")} == {side}
+
+
 def test_near_duplicate_detector_catches_a_small_edit():
     text = "Foreign victims shall be kept at the immigration depot until their nationality has been verified."
     pairs = near_duplicates([text, text.replace("kept", "held"), "The Council shall meet twice a year."])
