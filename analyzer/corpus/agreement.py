@@ -22,7 +22,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.corpus.answer_keys import KEY_SUFFIX, QUOTE_LENGTH, read_key
+from analyzer.corpus.answer_keys import KEY_SUFFIX, QUOTE_LENGTH, finding_problems, read_key
 from analyzer.errors import InputError
 from analyzer.types import PRINCIPLE_IDS
 
@@ -176,8 +176,12 @@ def corpus_key(corpus: Path, second: list[dict], path: Path) -> list[dict]:
         record = records.get(str(entry.get("number", "")))
         if record is None:
             raise InputError(path, f"line {index}: no clause {entry.get('number')!r} in {corpus.name}")
+        findings = record.get("findings", [])
+        problems = finding_problems(findings) if isinstance(findings, list) else ["findings is not a list"]
+        if problems or not isinstance(record.get("text"), str):
+            raise InputError(corpus, f"clause {record['id']}: {problems[0] if problems else 'no text'}")
         quote = " ".join(record["text"].split())[:QUOTE_LENGTH]
-        lines.append({"number": record["id"], "quote": quote, "findings": record.get("findings", [])})
+        lines.append({"number": record["id"], "quote": quote, "findings": findings})
     return lines
 
 

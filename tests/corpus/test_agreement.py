@@ -230,6 +230,13 @@ def test_a_second_reading_that_does_not_match_the_corpus_is_one_error(tmp_path, 
     assert refused.exit_code == 2 and says in refused.output, refused.output
     assert len(refused.output.strip().splitlines()) == 1
     broken = tmp_path / "broken.jsonl"
-    broken.write_text("{not json\n", encoding="utf-8")
-    refused = CliRunner().invoke(app, ["corpus", "agreement", str(broken), str(second)])
-    assert refused.exit_code == 2 and "not a corpus clauses file" in refused.output
+    for text, says in (
+        ("{not json\n", "not a corpus clauses file"),
+        ('["CZ-0001"]\n', "not a corpus clauses file"),
+        ('{"id": "CZ-0001", "text": "Words.", "findings": [{"principle": "NON_HARM"}]}\n', "clause CZ-0001"),
+        ('{"id": "CZ-0001", "text": 7, "findings": []}\n', "clause CZ-0001: no text"),
+    ):
+        broken.write_text(text, encoding="utf-8")
+        refused = CliRunner().invoke(app, ["corpus", "agreement", str(broken), str(second)])
+        assert refused.exit_code == 2 and says in refused.output, (text, refused.output)
+        assert len(refused.output.strip().splitlines()) == 1
