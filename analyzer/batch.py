@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from analyzer.errors import InputError
+from analyzer.processes import can_fork
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
@@ -73,7 +74,7 @@ def audit_many(
         from analyzer.batch_dask import audit_on_cluster
 
         yield from audit_on_cluster(todo, scheduler=scheduler, workers=workers, model=model, options=options)
-    elif len(todo) <= 1 or ((workers or 1) <= 1 and not _forks()):
+    elif len(todo) <= 1 or ((workers or 1) <= 1 and not can_fork()):
         yield from _audit_here(todo, model=model, classifier=classifier, options=options)
     else:
         yield from _audit_in_pool(
@@ -143,7 +144,7 @@ def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
     once here, instead of each loading the model again; they freeze what they inherit, so that the
     collector never walks the model's objects (which would copy every page that holds one)."""
     global _WORKER_CLASSIFIER
-    if _forks():
+    if can_fork():
         if classifier is None:
             from analyzer.classify.classifier import Classifier
 
@@ -154,8 +155,3 @@ def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=size, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(model,)
     )
-
-
-def _forks() -> bool:
-    """Whether worker processes can start by forking (and inherit the loaded classifier)."""
-    return "fork" in mp.get_all_start_methods()

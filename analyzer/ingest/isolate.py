@@ -15,7 +15,6 @@ starts (Tesseract) inherit the limit. Where ``resource`` is unavailable no memor
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import signal
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import InputError
+from analyzer.processes import start_context
 
 try:  # POSIX only
     import resource
@@ -84,11 +84,6 @@ def _memory_reason(memory_mb: int | None) -> str:
     return f"the document needs more than the {memory_mb} MB of memory allowed (--memory-mb)"
 
 
-def _context() -> mp.context.BaseContext:
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
-
-
 def run_with_time_limit(
     func: Callable[..., Any],
     path: Path,
@@ -100,7 +95,7 @@ def run_with_time_limit(
 ) -> Any:
     """Return ``func(path, **kwargs)`` computed in a child process, or raise ``InputError``; ``activity``
     names the work in the time-limit message."""
-    ctx = _context()
+    ctx = start_context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, func, path, memory_mb, kwargs), daemon=True)
     process.start()

@@ -26,6 +26,7 @@ import numpy as np
 
 from analyzer.classify.features import Analysis
 from analyzer.classify.model import LABELS, ClauseModel
+from analyzer.processes import can_fork
 from analyzer.types import PRINCIPLE_IDS
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -69,7 +70,7 @@ def cross_validated(
 
 def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
     """(test indexes, head outputs) of each fold, in fold order, as each is fitted."""
-    if workers == 1 or "fork" not in mp.get_all_start_methods():
+    if workers == 1 or not can_fork():
         for train, test in splits:
             yield test, _fit_fold(data, train, test)
         return
