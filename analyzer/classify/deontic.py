@@ -179,8 +179,8 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
     else:
         actor = next((a for a in ("child", "victim", "official") if mentions[a]), "none")
     rd.note("actor", offenders if actor == "offender" else rd.get(actor) if actor != "none" else [])
-    subject = _subject(rd, first_modal)
     bindings = _bindings(rd)
+    subject = _bound(bindings, rd.columns[4][first_modal]) if first_modal < rd.n else "none"
     references = [(s, e) for s, e in rd.get("cross_reference") if s > 0]  # not the clause's own number
     cooperation = sorted(
         rd.get("cooperation") + rd.get("cooperation_act") + rd.get("refusal") + rd.get("proviso")
@@ -236,19 +236,6 @@ def _named(rd: _Reading) -> list[tuple[int, str]]:
     return sorted(named.items())
 
 
-def _subject(rd: _Reading, modal: int) -> Subject:
-    """Who the clause's first modal operator binds: the first party named between the start of the
-    modal's sentence (the last hard stop before it) and the modal, outside exceptions, provisos,
-    conditions and relative clauses. "The victim shall report weekly" binds the victim, "All agencies
-    assisting victims shall undergo training" the agencies, "Whoever ... shall be punished" the offender,
-    "The employer shall bear the costs" another party; "Persons who work with victims shall attend"
-    nobody named; "none" without a modal or a named party before it."""
-    if modal >= rd.n:
-        return "none"
-    start = max((i for i in rd.stops if i < modal), default=-1) + 1
-    return next((subject for s, subject in _named(rd) if start <= s < modal), "none")
-
-
 def _bindings(rd: _Reading) -> tuple[tuple[int, str], ...]:
     """:attr:`Frame.bindings`: the character offsets of each sentence's start ("|") and of each party
     named (its subject), in text order."""
@@ -260,11 +247,19 @@ def _bindings(rd: _Reading) -> tuple[tuple[int, str], ...]:
 
 def subject_at(frame: Frame, offset: int) -> Subject:
     """Who binds the words at character ``offset`` of the clause read into ``frame`` (the text given to
-    :func:`analyze_doc`): the first party named in the offset's sentence before it, or "none". For a
-    modal, the same reading as :attr:`Frame.subject` gives for the first."""
+    :func:`analyze_doc`): the first party named in the offset's sentence before it, outside exceptions,
+    provisos, conditions and relative clauses, or "none". :attr:`Frame.subject` is this reading at the
+    first modal: "The victim shall report weekly" binds the victim, "All agencies assisting victims shall
+    undergo training" the agencies, "Whoever ... shall be punished" the offender, "The employer shall
+    bear the costs" another party; "Persons who work with victims shall attend" nobody named."""
+    return _bound(frame.bindings, offset)
+
+
+def _bound(bindings: tuple[tuple[int, str], ...], offset: int) -> Subject:
+    """:func:`subject_at` on a frame's ``bindings``."""
     subject = "none"
-    for at, mark in frame.bindings:
-        if at >= offset:
+    for at, mark in bindings:
+        if at > offset or (at == offset and mark != "|"):  # the offset's own sentence start counts
             break
         if mark == "|":
             subject = "none"

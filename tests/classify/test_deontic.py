@@ -275,6 +275,8 @@ SUBJECT_AT_CASES = [
     ("Where the officer so directs, the victim shall attend.", "shall attend", "victim"),
     ("Persons who assist victims shall attend a course.", "shall attend", "none"),
     ("The victim shall report weekly.", "The victim", "none"),
+    # words that open a sentence: the heading's party before it binds nothing
+    ("Section 32. Child Victims. – No child shall be returned without an assessment.", "– No", "none"),
 ]
 # fmt: on
 
