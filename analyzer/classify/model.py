@@ -230,8 +230,10 @@ class ClauseModel:
 
         folder.mkdir(parents=True, exist_ok=True)
         state = {
-            "word": self.features.word,
-            "char": self.features.char,
+            "word": _without_vocabulary(self.features.word),
+            "char": _without_vocabulary(self.features.char),
+            "word_terms": _terms(self.features.word),
+            "char_terms": _terms(self.features.char),
             "engagement": self.engagement,
             "stance": self.stance,
             "harm": self.harm,
@@ -261,6 +263,10 @@ class ClauseModel:
         if check_taxonomy:
             _check_taxonomy(folder, meta)
         state = _load_state(folder, path)
+        for name in ("word", "char"):
+            terms = state.get(f"{name}_terms")
+            if terms is not None:  # saved since 2026-12-01; older files hold vocabulary_ itself
+                state[name].vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
         encoder = state.get("encoder", "")
         if encoder:
             from analyzer.classify.encoder import INSTALL_HINT, available
@@ -276,6 +282,25 @@ class ClauseModel:
             state.get("combiner"),
             state.get("principle_harm"),
         )
+
+
+def _without_vocabulary(vectorizer):
+    """A shallow copy of a fitted vectorizer without its ``vocabulary_``, which :func:`_terms` saves as
+    one array: skops stores a dict entry by entry, and reading 180,000 entries back took most of the
+    time a model takes to load."""
+    import copy
+
+    bare = copy.copy(vectorizer)
+    del bare.vocabulary_
+    return bare
+
+
+def _terms(vectorizer) -> np.ndarray:
+    """The vectorizer's n-grams in the order of their feature columns."""
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, index in vectorizer.vocabulary_.items():
+        terms[index] = term
+    return np.array(terms, dtype=str)
 
 
 def _load_state(folder: Path, path: Path) -> dict:

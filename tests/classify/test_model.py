@@ -234,6 +234,27 @@ def test_save_and_load_give_the_same_probabilities(tmp_path):
     assert not list((tmp_path / "m").glob("*.pkl"))
 
 
+def test_vocabularies_are_saved_as_arrays_and_older_files_still_load(tmp_path, monkeypatch):
+    import skops.io as sio
+
+    texts = [r["text"] for r in load_clauses()[:50]]
+    model = small_model()
+    vocabulary = dict(model.features.char.vocabulary_)
+    model.save(tmp_path / "m")
+    assert model.features.char.vocabulary_ == vocabulary  # saving leaves the model in use as it was
+    state = sio.load(tmp_path / "m" / model_module.MODEL_FILE, trusted=[])
+    assert not hasattr(state["char"], "vocabulary_") and len(state["char_terms"]) == len(vocabulary)
+    assert ClauseModel.load(tmp_path / "m").features.char.vocabulary_ == vocabulary
+    # a file saved before the arrays: the vocabularies inside the vectorizers
+    monkeypatch.setattr(model_module, "_without_vocabulary", lambda vectorizer: vectorizer)
+    monkeypatch.setattr(model_module, "_terms", lambda vectorizer: None)
+    model.save(tmp_path / "old")
+    assert hasattr(sio.load(tmp_path / "old" / model_module.MODEL_FILE, trusted=[])["char"], "vocabulary_")
+    np.testing.assert_array_equal(
+        ClauseModel.load(tmp_path / "old").probabilities(texts), model.probabilities(texts)
+    )
+
+
 def test_loading_refuses_a_model_trained_on_another_taxonomy(tmp_path):
     folder = tmp_path / "m"
     shutil.copytree(default_model_dir(), folder)
