@@ -108,8 +108,6 @@ class FeatureSpace:
             # The n-grams cut by min_df / max_features are kept only for introspection; they would make
             # the saved model ten times larger.
             vectorizer.stop_words_ = None
-            # Plain ints, not numpy scalars: skops stores each numpy scalar as a file of its own.
-            vectorizer.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
         return self
 
     def transform(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sparse.csr_matrix:

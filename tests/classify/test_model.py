@@ -6,6 +6,7 @@ the suite; they are not the product targets (see the model card).
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from functools import cache
@@ -245,8 +246,14 @@ def test_vocabularies_are_saved_as_arrays_and_older_files_still_load(tmp_path, m
     state = sio.load(tmp_path / "m" / model_module.MODEL_FILE, trusted=[])
     assert not hasattr(state["char"], "vocabulary_") and len(state["char_terms"]) == len(vocabulary)
     assert ClauseModel.load(tmp_path / "m").features.char.vocabulary_ == vocabulary
-    # a file saved before the arrays: the vocabularies inside the vectorizers
-    monkeypatch.setattr(model_module, "_without_vocabulary", lambda vectorizer: vectorizer)
+
+    # a file saved before the arrays: the vocabularies inside the vectorizers, their indexes plain ints
+    def with_vocabulary(vectorizer):
+        old = copy.copy(vectorizer)
+        old.vocabulary_ = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+        return old
+
+    monkeypatch.setattr(model_module, "_without_vocabulary", with_vocabulary)
     monkeypatch.setattr(model_module, "_terms", lambda vectorizer: None)
     model.save(tmp_path / "old")
     assert hasattr(sio.load(tmp_path / "old" / model_module.MODEL_FILE, trusted=[])["char"], "vocabulary_")
