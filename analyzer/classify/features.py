@@ -85,10 +85,27 @@ def frame_row(analysis: Analysis) -> list[float]:
     return list(frame_vector(analysis.frame)) + [float(name in analysis.cues) for name in cue_names()]
 
 
-def dense_matrix(analyses: Sequence[Analysis]) -> np.ndarray:
-    """Frame vector, stance cues and one topic flag per principle, as float32 rows."""
-    rows = [frame_row(a) + [1.0 if p in a.topics else 0.0 for p in PRINCIPLE_IDS] for a in analyses]
-    return np.asarray(rows, dtype=np.float32) * DENSE_WEIGHT
+def frame_rows(analyses: Sequence[Analysis]) -> np.ndarray:
+    """:func:`frame_row` of each analysis as float32 rows; an analysis that several places share (a text
+    repeated in a batch: :func:`analyse` reads it once) is turned into numbers once."""
+    rows: dict[int, list[float]] = {}
+    for a in analyses:
+        if id(a) not in rows:
+            rows[id(a)] = frame_row(a)
+    if not analyses:
+        from analyzer.classify.deontic import FRAME_FEATURES
+        from analyzer.classify.stance_cues import cue_names
+
+        return np.zeros((0, len(FRAME_FEATURES) + len(cue_names())), dtype=np.float32)
+    return np.asarray([rows[id(a)] for a in analyses], dtype=np.float32)
+
+
+def dense_matrix(analyses: Sequence[Analysis], frames: np.ndarray | None = None) -> np.ndarray:
+    """Frame vector, stance cues and one topic flag per principle, as float32 rows; ``frames``, when the
+    caller has them, are the analyses' :func:`frame_rows`."""
+    frames = frame_rows(analyses) if frames is None else frames
+    topics = np.asarray([[p in a.topics for p in PRINCIPLE_IDS] for a in analyses], dtype=np.float32)
+    return np.hstack([frames, topics.reshape(len(analyses), len(PRINCIPLE_IDS))]) * DENSE_WEIGHT
 
 
 class FeatureSpace:
@@ -110,13 +127,17 @@ class FeatureSpace:
             vectorizer.stop_words_ = None
         return self
 
-    def transform(self, texts: Sequence[str], analyses: Sequence[Analysis]) -> sparse.csr_matrix:
+    def transform(
+        self, texts: Sequence[str], analyses: Sequence[Analysis], frames: np.ndarray | None = None
+    ) -> sparse.csr_matrix:
+        """The feature matrix of ``texts``; ``frames``, when the caller has them, are the analyses'
+        :func:`frame_rows` (the model's stance head reads them too)."""
         from analyzer.classify import fast_tfidf
 
         blocks = [
             fast_tfidf.transform(self.word, texts),
             fast_tfidf.transform(self.char, texts),
-            sparse.csr_matrix(dense_matrix(analyses)),
+            sparse.csr_matrix(dense_matrix(analyses, frames)),
         ]
         if self.encoder:
             from analyzer.classify.encoder import sentence_vectors

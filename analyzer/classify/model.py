@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from analyzer.classify.combine import combined
-from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_row
+from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_rows
 from analyzer.classify.heads import HeadStack
 from analyzer.types import PRINCIPLE_IDS
 
@@ -103,10 +103,6 @@ def _per_principle(
     }
 
 
-def _frames(analyses: Sequence[Analysis]) -> np.ndarray:
-    return np.asarray([frame_row(a) for a in analyses], dtype=np.float32)
-
-
 class ClauseModel:
     """Features and heads, and the combiner once training has fitted it; ``probabilities`` gives
     (clauses, principles, labels)."""
@@ -150,7 +146,8 @@ class ClauseModel:
         # parallel folds.
         with threadpool_limits(limits=1):
             features = FeatureSpace(encoder=encoder).fit(texts)
-            x = features.transform(texts, analyses)
+            frames = frame_rows(analyses)
+            x = features.transform(texts, analyses, frames)
             y = encode(findings)
             engaged = (y > 0).astype(np.int64)
             engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed)
@@ -159,7 +156,7 @@ class ClauseModel:
             harm = _binary_head(harmful, c_harm, HARM_WEIGHT, seed).fit(x, harmful)
             principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed)
             rows, columns = np.nonzero(y)
-            stance_x = _stance_matrix(x[rows], _frames([analyses[i] for i in rows]), columns)
+            stance_x = _stance_matrix(x[rows], frames[rows], columns)
             stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)
             stance.fit(stance_x, y[rows, columns])
             return cls(features, engagement, stance, harm=harm, principle_harm=principle_harm)
@@ -178,12 +175,13 @@ class ClauseModel:
         (len(texts), 14) — or only the first, shape (len(texts),), for a model without principle harm
         heads."""
         analyses = analyses if analyses is not None else analyse(texts)
-        x = self.features.transform(texts, analyses)
+        frames = frame_rows(analyses)
+        x = self.features.transform(texts, analyses, frames)
         count = len(PRINCIPLE_IDS)
         positives, shared = self._stack(x.shape[1]).apply(x)
         out = np.zeros((len(texts), count, len(LABELS)), dtype=np.float64)
         stance_columns = list(self.stance.classes_)
-        stance_by_principle = self._stance_probabilities(x, _frames(analyses), shared)
+        stance_by_principle = self._stance_probabilities(x, frames, shared)
         for column in range(count):
             engaged = positives[column]
             out[:, column, 0] = 1.0 - engaged

@@ -310,12 +310,13 @@ def test_loading_a_folder_without_a_model_says_how_to_get_one(tmp_path):
 
 
 def test_fast_stance_probabilities_equal_the_stance_heads_own():
-    from analyzer.classify.model import _frames, _stance_matrix
+    from analyzer.classify.features import frame_rows
+    from analyzer.classify.model import _stance_matrix
 
     model = classifier().model
     texts = [r["text"] for r in load_clauses()[:60]]
     analyses = analyse(texts)
-    x, frames = model.features.transform(texts, analyses), _frames(analyses)
+    x, frames = model.features.transform(texts, analyses), frame_rows(analyses)
     fast = model._stance_probabilities(x, frames)
     for column in range(len(fast)):
         slow = model.stance.predict_proba(_stance_matrix(x, frames, [column] * len(texts)))
