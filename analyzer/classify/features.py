@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -17,7 +18,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analyzer.types import PRINCIPLE_IDS
 
+if TYPE_CHECKING:
+    from analyzer.classify.word_vectors import WordVectors
+
 DENSE_WEIGHT = 1.0
+WORD_VECTORS = "usem3-words"  # the sentence encoder read from a fitted table of word rows
 MAX_RULE_CHARS = 20_000  # characters of a clause the rule side reads (the corpus's longest: 693)
 
 
@@ -109,15 +114,26 @@ def dense_matrix(analyses: Sequence[Analysis], frames: np.ndarray | None = None)
 
 
 class FeatureSpace:
-    """Word and character TF-IDF plus dense frame and topic features; with ``encoder`` ("usem3", the
-    accurate model) also the clause's sentence vector from :mod:`analyzer.classify.encoder`."""
+    """Word and character TF-IDF plus dense frame and topic features; with an ``encoder`` also the
+    clause's sentence vector: "usem3" (the accurate model) runs the sentence encoder of
+    :mod:`analyzer.classify.encoder` on every clause, "usem3-words" reads its vector from a table of word
+    rows fitted on the training clauses (:mod:`analyzer.classify.word_vectors`, ``vectors``)."""
 
     def __init__(
-        self, word: TfidfVectorizer | None = None, char: TfidfVectorizer | None = None, encoder: str = ""
+        self,
+        word: TfidfVectorizer | None = None,
+        char: TfidfVectorizer | None = None,
+        encoder: str = "",
+        vectors: WordVectors | None = None,
     ) -> None:
+        from analyzer.classify.encoder import ENCODERS
+
+        if encoder and encoder not in ENCODERS:
+            raise ValueError(f"unknown sentence encoder {encoder!r}; known: {', '.join(ENCODERS)}")
         self.word = word or word_vectorizer()
         self.char = char or char_vectorizer()
         self.encoder = encoder
+        self.vectors = vectors
 
     def fit(self, texts: Sequence[str]) -> FeatureSpace:
         for vectorizer in (self.word, self.char):
@@ -125,6 +141,10 @@ class FeatureSpace:
             # The n-grams cut by min_df / max_features are kept only for introspection; they would make
             # the saved model ten times larger.
             vectorizer.stop_words_ = None
+        if self.encoder == WORD_VECTORS:
+            from analyzer.classify.word_vectors import WordVectors
+
+            self.vectors = WordVectors.fit(texts)
         return self
 
     def transform(
@@ -139,7 +159,9 @@ class FeatureSpace:
             fast_tfidf.transform(self.char, texts),
             sparse.csr_matrix(dense_matrix(analyses, frames)),
         ]
-        if self.encoder:
+        if self.encoder == WORD_VECTORS:
+            blocks.append(sparse.csr_matrix(self.vectors.transform(texts)))
+        elif self.encoder:
             from analyzer.classify.encoder import sentence_vectors
 
             blocks.append(sparse.csr_matrix(sentence_vectors(texts, encoder=self.encoder)))

@@ -238,6 +238,7 @@ class ClauseModel:
             "combiner": self.combiner,
             "principle_harm": self.principle_harm,
             "encoder": self.features.encoder,
+            "word_vectors": _vector_arrays(self.features.vectors),
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (folder / META_FILE).write_text(
@@ -271,8 +272,13 @@ class ClauseModel:
 
             if not available():
                 raise ModelError(f"{folder}: this model needs the sentence encoder {encoder}: {INSTALL_HINT}")
+        vectors = state.get("word_vectors")
+        if vectors is not None:
+            from analyzer.classify.word_vectors import WordVectors
+
+            vectors = WordVectors(**vectors)
         return cls(
-            FeatureSpace(state["word"], state["char"], encoder),
+            FeatureSpace(state["word"], state["char"], encoder, vectors),
             state["engagement"],
             state["stance"],
             meta,
@@ -291,6 +297,13 @@ def _without_vocabulary(vectorizer):
     bare = copy.copy(vectorizer)
     del bare.vocabulary_
     return bare
+
+
+def _vector_arrays(vectors) -> dict[str, np.ndarray] | None:
+    """The word-vector table (:mod:`analyzer.classify.word_vectors`) as plain arrays, or None."""
+    if vectors is None:
+        return None
+    return {"words": vectors.words, "rows": vectors.rows, "pieces": vectors.pieces, "ends": vectors.ends}
 
 
 def _terms(vectorizer) -> np.ndarray:

