@@ -32,7 +32,8 @@ from scipy import sparse
 
 DIMENSIONS = 512
 MIN_COUNT = 2  # occurrences in the training clauses for a word to get its averaged row
-UNSEEN_LIMIT = 100_000  # words outside the table whose rows a process keeps
+UNSEEN_LIMIT = 20_000  # words outside the table whose rows a process keeps (at most 40 MB)
+PIECES_LIMIT = 200_000  # words whose piece ids a process keeps
 BATCH_TOKENS = 4096  # tokens per pass of the convolutions (a few MB of work space)
 _BOS, _EOS = 1, 2
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # the three convolutions: (width in tokens, tokens on the left)
@@ -133,7 +134,7 @@ class _Pieces:
     def __call__(self, word: str) -> tuple[int, ...]:
         found = self.known.get(word)
         if found is None:
-            if len(self.known) >= UNSEEN_LIMIT:
+            if len(self.known) >= PIECES_LIMIT:
                 self.known.clear()
             found = self.known[word] = tuple(i for i in _encoder().tokenize(word) if i not in (_BOS, _EOS))
         return found
