@@ -553,7 +553,9 @@ def test_topics_gives_the_same_result_as_spacy_matchers(taxonomy):
         "Identification shall be completed within 72 hours.",
         "The costs of his stay and food shall be paid by the victim.",
     ]
-    texts = [text for _, text in RECALL] + NO_TOPIC + gaps + _corpus_texts()
+    # Every second corpus clause (4,500 of 9,033, from every writing round): spaCy's Matcher, the
+    # reference, takes 2.5 ms a clause, and the whole corpus made this the suite's slowest test.
+    texts = [text for _, text in RECALL] + NO_TOPIC + gaps + _corpus_texts()[::2]
     for text in texts:
         assert {pid: set(evidence) for pid, evidence in topics(text).items()} == _ungated_topics(
             text, taxonomy
