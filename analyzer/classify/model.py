@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from analyzer.classify.combine import combined
-from analyzer.classify.features import Analysis, FeatureSpace, analyse, frame_rows
+from analyzer.classify.features import WORD_VECTORS, Analysis, FeatureSpace, analyse, frame_rows
 from analyzer.classify.heads import HeadStack
 from analyzer.types import PRINCIPLE_IDS
 
@@ -277,6 +277,10 @@ class ClauseModel:
             from analyzer.classify.word_vectors import WordVectors
 
             vectors = WordVectors(**vectors)
+        elif encoder == WORD_VECTORS:
+            raise ModelError(
+                f"{folder}: the model's {encoder} sentence vectors lack their word table; retrain"
+            )
         return cls(
             FeatureSpace(state["word"], state["char"], encoder, vectors),
             state["engagement"],

@@ -97,6 +97,23 @@ def test_model_saves_its_table_and_round_trips(tmp_path):
     np.testing.assert_array_equal(loaded.probabilities(texts), model.probabilities(texts))
 
 
+def test_a_model_file_without_its_word_table_is_refused(tmp_path):
+    import skops.io as sio
+
+    from analyzer.classify.classifier import Classifier
+    from analyzer.classify.model import MODEL_FILE, ModelError
+
+    shipped = Classifier.load().model
+    shipped.save(tmp_path / "m")
+    state = sio.load(
+        tmp_path / "m" / MODEL_FILE, trusted=sio.get_untrusted_types(file=tmp_path / "m" / MODEL_FILE)
+    )
+    state["encoder"] = "usem3-words"
+    sio.dump(state, tmp_path / "m" / MODEL_FILE)
+    with pytest.raises(ModelError, match="lack their word table"):
+        ClauseModel.load(tmp_path / "m")
+
+
 def test_an_unknown_encoder_is_refused():
     from analyzer.classify.features import FeatureSpace
 
