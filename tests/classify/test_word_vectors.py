@@ -119,3 +119,13 @@ def test_an_unknown_encoder_is_refused():
 
     with pytest.raises(ValueError, match="unknown sentence encoder"):
         FeatureSpace(encoder="usem4")
+
+
+def test_a_model_with_other_vectors_never_lands_in_the_shipped_folder():
+    from analyzer.training.train import default_model_dir
+
+    shipped = default_model_dir()
+    folders = {default_model_dir(encoder=e) for e in ("", "usem3", "usem3-words")}
+    assert len(folders) == 3 and shipped in folders
+    assert default_model_dir(accurate=True) == default_model_dir(encoder="usem3") != shipped
+    assert default_model_dir(encoder="usem3-words").name == "clause-classifier-words"
