@@ -268,7 +268,13 @@ class ClauseModel:
                 state[name].vocabulary_ = {term: index for index, term in enumerate(terms.tolist())}
         encoder = state.get("encoder", "")
         if encoder:
-            from analyzer.classify.encoder import INSTALL_HINT, available
+            from analyzer.classify.encoder import ENCODERS, INSTALL_HINT, available
+
+            if encoder not in ENCODERS:
+                raise ModelError(
+                    f"{folder}: the model needs the sentence encoder {encoder!r}, which this version lacks "
+                    f"(it has {', '.join(ENCODERS)}); retrain with `dnh train`"
+                )
 
             if not available():
                 raise ModelError(f"{folder}: this model needs the sentence encoder {encoder}: {INSTALL_HINT}")

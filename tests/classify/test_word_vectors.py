@@ -112,6 +112,10 @@ def test_a_model_file_without_its_word_table_is_refused(tmp_path):
     sio.dump(state, tmp_path / "m" / MODEL_FILE)
     with pytest.raises(ModelError, match="lack their word table"):
         ClauseModel.load(tmp_path / "m")
+    state["encoder"] = "usem4"  # a file from a later version
+    sio.dump(state, tmp_path / "m" / MODEL_FILE)
+    with pytest.raises(ModelError, match="'usem4', which this version lacks"):
+        ClauseModel.load(tmp_path / "m")
 
 
 def test_an_unknown_encoder_is_refused():
