@@ -238,7 +238,7 @@ class ClauseModel:
             "combiner": self.combiner,
             "principle_harm": self.principle_harm,
             "encoder": self.features.encoder,
-            "word_vectors": _vector_arrays(self.features.vectors),
+            "word_vectors": None if self.features.vectors is None else self.features.vectors.arrays(),
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (folder / META_FILE).write_text(
@@ -307,13 +307,6 @@ def _without_vocabulary(vectorizer):
     bare = copy.copy(vectorizer)
     del bare.vocabulary_
     return bare
-
-
-def _vector_arrays(vectors) -> dict[str, np.ndarray] | None:
-    """The word-vector table (:mod:`analyzer.classify.word_vectors`) as plain arrays, or None."""
-    if vectors is None:
-        return None
-    return {"words": vectors.words, "rows": vectors.rows, "pieces": vectors.pieces, "ends": vectors.ends}
 
 
 def _terms(vectorizer) -> np.ndarray:

@@ -24,8 +24,8 @@ the layers here give the package's own vectors.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, fields
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -112,11 +112,11 @@ def sentence_head(sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def encoded(texts: Sequence[str]) -> np.ndarray:
     """The encoder's own vectors (every clause through the convolutions), for checking this module."""
+    if not len(texts):
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     tokenize = _encoder().tokenize
     sequences = [tokenize(" ".join(t.split())) for t in texts]
     rows, lengths = token_rows(sequences), np.fromiter(map(len, sequences), dtype=np.int64)
-    if not len(texts):
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     starts = np.cumsum(lengths) - lengths
     return sentence_head(np.add.reduceat(rows, starts, axis=0), lengths.astype(np.float32))
 
@@ -206,8 +206,8 @@ class WordVectors:
         """(len(texts), 512) float32 unit vectors, one per text."""
         if not len(texts):
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        lookup = self._lookup()
-        columns, lengths, unseen = [], [], {}
+        lookup = self._index
+        columns, unseen = [], {}
         for text in texts:
             split = _words(text)
             row = []
@@ -226,25 +226,26 @@ class WordVectors:
             (np.ones(len(flat), dtype=np.float32), flat, indptr), shape=(len(texts), len(pieces))
         )
         known = len(self.words)
-        sums = bag[:, :known] @ self._rows() + self.ends
+        sums = bag[:, :known] @ self._single + self.ends
         if len(extra):
             sums += bag[:, known:] @ extra
         owner = np.repeat(np.arange(len(texts)), counts)
         lengths = np.bincount(owner, weights=pieces[flat], minlength=len(texts)) + 2  # + start and end
         return sentence_head(np.asarray(sums, dtype=np.float32), lengths.astype(np.float32))
 
-    def _rows(self) -> np.ndarray:
-        """The rows in single precision, converted once."""
-        found = getattr(self, "_single", None)
-        if found is None:
-            found = self._single = self.rows.astype(np.float32)
-        return found
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The table as plain arrays, by field name (what a model file stores; ``WordVectors(**arrays)``
+        rebuilds it)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def _lookup(self) -> dict[str, int]:
-        found = getattr(self, "_index", None)
-        if found is None:
-            found = self._index = {word: j for j, word in enumerate(self.words.tolist())}
-        return found
+    @cached_property
+    def _single(self) -> np.ndarray:
+        """The rows in single precision, converted once."""
+        return self.rows.astype(np.float32)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {word: j for j, word in enumerate(self.words.tolist())}
 
     def _unseen(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rows and piece counts of words outside the table, each read on its own (kept per process)."""
