@@ -11,10 +11,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import fixture_path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.corpus.render import parse_source, render_pdf
-from analyzer.pipeline import audit_document
+from analyzer.pipeline import audit_document, audit_parsed, language_warning
 from analyzer.report.export import finding_rows, neutralise, safe_stem, write_csv
 from analyzer.types import PRINCIPLE_IDS
 
@@ -37,6 +38,14 @@ Section 4. Assistance. - Shelter, food and medical care shall be provided only t
 
 Section 5. Commencement. - This Regulation comes into force on the date of its publication in the Gazette.
 """
+
+# Thai, written for these tests: "Section 1. A victim of trafficking shall receive shelter and medical care
+# without conditions. Section 2. The name of a victim shall not be disclosed to the public."
+THAI = (
+    "พระราชบัญญัติคุ้มครองผู้เสียหาย\n\n"
+    "มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องได้รับที่พักและการรักษาพยาบาลโดยไม่มีเงื่อนไข\n\n"
+    "มาตรา ๒ ห้ามเปิดเผยชื่อของผู้เสียหายต่อสาธารณะ\n"
+)
 
 
 @cache
@@ -95,6 +104,39 @@ def test_audit_keeps_country_and_every_clause():
     assert result.document.country == "MY"
     key = (SAMPLE.with_name("my-shelter-sop.key.jsonl")).read_text(encoding="utf-8").splitlines()
     assert len(result.clauses) == len(key)
+
+
+@pytest.mark.parametrize(
+    "language, says",
+    [
+        (None, None),
+        ("und", None),  # too little text to tell
+        ("en", None),
+        ("th", "the document is in Thai (th), and the classifier reads English only"),
+        ("ms", "the document is in Malay (ms)"),
+        ("xx", "the document is in xx (xx)"),
+    ],
+)
+def test_language_warning(language, says):
+    warning = language_warning(language)
+    assert warning == says if says is None else says in warning
+
+
+@pytest.mark.parametrize(
+    "name, language",
+    [
+        ("th-anti-trafficking-act-be2551-th.txt", "th"),
+        ("my-atipsom-bill-2007-ms.md", "ms"),
+        ("my-atipsom-bill-2007-en.md", None),
+    ],
+)
+def test_real_documents_in_other_languages_are_audited_with_a_warning_once(name, language):
+    result = audit_document(fixture_path(name), classifier=classifier())
+    warned = [w for w in result.document.warnings if "the classifier reads English only" in w]
+    assert warned == ([language_warning(language)] if language else [])
+    again = audit_parsed(result.document, classifier=classifier())  # the dashboard audits what it read
+    assert again.document.warnings == result.document.warnings
+    assert result.clauses  # audited all the same
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path):
@@ -162,14 +204,22 @@ def test_dnh_audit_writes_every_output_and_does_not_duplicate_on_rerun(tmp_path)
 
 
 def test_dnh_audit_goes_on_after_a_bad_file_and_exits_2(tmp_path):
-    bad = tmp_path / "broken.pdf"
+    bad, thai = tmp_path / "broken.pdf", tmp_path / "thai.txt"
     bad.write_text("not a pdf", encoding="utf-8")
+    thai.write_text(THAI, encoding="utf-8")
     result = run(
-        "audit", str(bad), str(SAMPLE), "--no-store", "--format", "json", "--out", str(tmp_path / "o")
+        "audit",
+        *(str(p) for p in (bad, SAMPLE, thai)),
+        *("--no-store", "--format", "json", "--out", str(tmp_path / "o")),
     )
     assert result.returncode == 2
     assert "broken.pdf: not a PDF" in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "o" / "my-shelter-sop.json").is_file()
+    # the Thai file is audited, with its warning, and its gaps are not asserted
+    assert f"{thai}: warning: the document is in Thai (th)" in result.stderr
+    assert re.search(r"thai\.txt: \d+ clauses, .*; gaps: not assessed \(language\)", result.stderr)
+    data = json.loads((tmp_path / "o" / "thai.json").read_text(encoding="utf-8"))
+    assert [w for w in data["document"]["warnings"] if "English only" in w]
 
 
 def test_dnh_compare_prints_the_country_matrix(tmp_path):

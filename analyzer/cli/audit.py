@@ -64,6 +64,7 @@ def audit(
     from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
+    from analyzer.pipeline import language_warning
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
@@ -129,10 +130,11 @@ def audit(
             pages += result.document.page_count
             findings += card["findings"]
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
+            unread = language_warning(result.document.language) is not None
+            gap_text = "not assessed (language)" if unread else ", ".join(result.gaps) or "none"
             bar.echo(
                 f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
-                f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: "
-                f"{', '.join(result.gaps) or 'none'}"
+                f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: {gap_text}"
             )
             for item in written:
                 bar.echo(str(item), out=sys.stdout)

@@ -32,6 +32,20 @@ STOPWORDS: dict[str, frozenset[str]] = {
     }.items()
 }
 
+# ISO 639-1 code -> the language's English name, for messages and reports.
+NAMES: dict[str, str] = {
+    "en": "English",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "km": "Khmer",
+    "lo": "Lao",
+    "my": "Burmese",
+    "tl": "Filipino",
+    "fil": "Filipino",
+}
+
 _VIETNAMESE_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 

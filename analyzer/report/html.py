@@ -1,7 +1,7 @@
 """The HTML report of one audit: a single self-contained page for policymakers.
 
 :func:`render_html` returns the page and :func:`write_html` writes it. The page has a header (the
-document, its fingerprint, the model and taxonomy versions), a summary (score and counts), a scorecard
+document, its fingerprint, the model and taxonomy versions), the document's warnings if it has any, a summary (score and counts), a scorecard
 chart drawn as inline SVG (:mod:`analyzer.report.html_chart`), the gaps with recommended wording, every
 harmful provision with its evidence marked in the clause text, and a table of protective provisions
 (:mod:`analyzer.report.html_findings`). This module owns the page around them: head, header, summary and
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.ingest.language import NAMES
 from analyzer.report.html_chart import STANCE_COLOURS, chart_html, scorecard_svg
 from analyzer.report.html_findings import (
     REVIEW_BADGE,
@@ -75,22 +76,12 @@ __all__ = [
     "scorecard_svg",
     "split_by_confidence",
     "summary_html",
+    "warnings_html",
     "write_html",
 ]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-LANGUAGES = {
-    "en": "English",
-    "id": "Indonesian",
-    "ms": "Malay",
-    "th": "Thai",
-    "vi": "Vietnamese",
-    "km": "Khmer",
-    "lo": "Lao",
-    "my": "Burmese",
-    "tl": "Filipino",
-    "fil": "Filipino",
-}
+LANGUAGES = NAMES  # the former name
 
 
 def header_html(result: AuditResult) -> str:
@@ -124,6 +115,16 @@ def header_html(result: AuditResult) -> str:
         '<header><p class="kicker">Do No Harm policy audit</p>'
         f'<h1>{esc(document.title or file_name)}</h1><dl class="meta">{items}</dl></header>'
     )
+
+
+def warnings_html(result: AuditResult) -> str:
+    """The document's warnings (from reading it, and the audit's own, such as a language the classifier
+    does not read), or nothing."""
+    warnings = result.document.warnings
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{esc(' '.join(warning.split()))}</li>" for warning in warnings)
+    return f'<section class="warnings" role="alert"><h2>Warnings</h2><ul>{items}</ul></section>'
 
 
 def summary_html(result: AuditResult) -> str:
@@ -162,6 +163,7 @@ def render_html(result: AuditResult, *, taxonomy: Taxonomy | None = None) -> str
         '<meta name="referrer" content="no-referrer">'
         f"<title>Do No Harm audit: {esc(title)}</title><style>{CSS}</style></head><body><main>"
         + header_html(result)
+        + warnings_html(result)
         + summary_html(result)
         + chart_html(result, taxonomy)
         + gaps_html(result, taxonomy)

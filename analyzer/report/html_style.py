@@ -37,6 +37,10 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .counts .neutral { border-left-color: var(--neut); }
 .counts .review { border-left-color: var(--review); }
 .note { color: var(--muted); font-size: 13px; }
+.warnings { border: 1px solid var(--review); border-left-width: 6px; border-radius: 6px; padding: 4px 16px;
+  margin-top: 16px; background: #fff8c5; }
+.warnings h2 { margin: 8px 0 4px; border: 0; font-size: 16px; }
+.warnings ul { margin: 4px 0 8px; padding-left: 20px; }
 .chart { display: block; max-width: 100%; height: auto; font-size: 13px; }
 .chart text { fill: var(--ink); }
 .chart .axis text { fill: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }

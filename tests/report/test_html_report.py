@@ -339,3 +339,32 @@ def test_evidence_spans_are_sorted_and_disjoint():
 )
 def test_percent_never_rounds_up_across_a_threshold(case, value, expected):
     assert percent(value) == expected
+
+
+# --- warnings -----------------------------------------------------------------------------------------
+
+THAI_TEXT = (
+    "พระราชบัญญัติคุ้มครองผู้เสียหาย\n\n"
+    "มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องได้รับที่พักและการรักษาพยาบาลโดยไม่มีเงื่อนไข\n\n"
+    "มาตรา ๒ ห้ามเปิดเผยชื่อของผู้เสียหายต่อสาธารณะ\n"
+)
+
+
+def test_a_document_in_another_language_is_reported_with_its_warning_first(audit_text):
+    result, page = audit_text("thai.txt", THAI_TEXT)
+    soup = soup_of(page)
+    box = soup.select_one("section.warnings")
+    assert box is not None and box.find_previous("header") is not None
+    assert box.find_next("section")["id"] == "summary"
+    assert "in Thai (th)" in box.get_text() and "English only" in box.get_text()
+
+
+def test_warnings_are_escaped_and_a_document_without_any_has_no_box(plain, sample):
+    result, _ = plain
+    assert soup_of(sample[1]).select("section.warnings") == []
+    document = dataclasses.replace(result.document, warnings=("page 2: <script>alert(1)</script> odd",))
+    page = render_html(dataclasses.replace(result, document=document))
+    assert "<script" not in page.lower()
+    assert (
+        soup_of(page).select_one("section.warnings li").get_text() == "page 2: <script>alert(1)</script> odd"
+    )
