@@ -23,8 +23,12 @@ run: setup
 	@echo "Reports of the sample SOP: out/sample-audit/ (HTML report, highlighted PDF, JSON, CSV)."
 	$(BIN)/dnh app --samples --db out/dashboard.duckdb --port $(PORT)
 
+# One test process per core (pytest-xdist); each test file runs whole in one process, so its module
+# fixtures (an audit, a trained model) are made once. TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
+
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check analyzer tests

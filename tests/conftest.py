@@ -79,3 +79,23 @@ def bad_inputs(tmp_path_factory) -> dict[str, Path]:
 
     folder = tmp_path_factory.mktemp("bad-inputs")
     return {**pdfgen.make_bad_inputs(folder), **hostilegen.make_hostile_inputs(folder / "hostile")}
+
+
+# --- no test touches the user's store -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_store(tmp_path_factory):
+    """``$DNH_DB`` set, for the whole session and the ``dnh`` processes tests start, to a store of the
+    session's own: a command a test runs without ``--db`` writes there, never to the user's store, and
+    test processes running side by side (``make test`` runs one per core) never share one."""
+    import os
+
+    path = tmp_path_factory.mktemp("store") / "audits.duckdb"
+    before = os.environ.get("DNH_DB")
+    os.environ["DNH_DB"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("DNH_DB", None)
+    else:
+        os.environ["DNH_DB"] = before
