@@ -79,6 +79,22 @@ def test_upload_audits_into_the_store_with_the_guessed_country(dashboard_env):
     assert app.session_state["doc_id"] == doc_id_of(dashboard_env, "PH")
 
 
+def test_an_upload_in_another_language_is_warned_of_before_and_after_the_audit(dashboard_env):
+    app = screen("analyse").run()
+    thai = "มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องได้รับที่พักและการรักษาพยาบาลโดยไม่มีเงื่อนไข\n"  # ours
+    app.get("file_uploader")[0].set_value(("thai.txt", thai.encode(), "text/plain")).run()
+    said = [unescaped(w.value) for w in app.warning]
+    assert [w for w in said if "in Thai (th)" in w and "English only" in w], said
+    app.button(key="analyse").click().run()
+    assert not app.exception, app.exception
+    from analyzer.store import load_result
+
+    with Store(dashboard_env) as store:
+        stored = load_documents(store)
+        result = load_result(stored.loc[stored["file_name"] == "thai.txt", "doc_id"].iloc[0], store)
+    assert [w for w in result.document.warnings if "English only" in w]
+
+
 def test_a_bad_upload_shows_one_line_and_nothing_is_stored(dashboard_env):
     app = screen("analyse").run()
     app.get("file_uploader")[0].set_value(
