@@ -13,9 +13,9 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-from analyzer.classify.classifier import CLAUSE_LANGUAGE, Classifier
+from analyzer.classify.classifier import Classifier
 from analyzer.ingest import DEFAULT_TIMEOUT, read_document
-from analyzer.ingest.language import NAMES
+from analyzer.ingest.language import language_warning
 from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
@@ -29,20 +29,6 @@ STAGES: dict[str, float] = {"read": 0.0, "segment": 0.6, "classify": 0.75, "scor
 
 def _quiet(stage: str, done: float) -> None:
     """The default ``on_stage``: report nothing."""
-
-
-def language_warning(language: str | None) -> str | None:
-    """The warning an audit carries when its document is not in the language the classifier reads
-    (:data:`~analyzer.classify.classifier.CLAUSE_LANGUAGE`): the rules and the model read English words,
-    so a document in another language gets no findings, no score and every principle as a gap, which
-    says nothing about its provisions. None for English, and for text too short to tell (``"und"``)."""
-    if not language or language in (CLAUSE_LANGUAGE, "und"):
-        return None
-    name = NAMES.get(language, language)
-    return (
-        f"the document is in {name} ({language}), and the classifier reads {NAMES[CLAUSE_LANGUAGE]} only: "
-        f"its findings, score and gaps do not describe this document; audit an English translation"
-    )
 
 
 def audit_document(

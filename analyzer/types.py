@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Stance = Literal["HARMFUL", "PROTECTIVE", "NEUTRAL"]
+# The language of the clauses the rules and the model read (their words, the tokenizer and the corpus are
+# English): a document in another language is audited with a warning (analyzer.ingest.language).
+CLAUSE_LANGUAGE = "en"
 STANCES: tuple[str, ...] = ("HARMFUL", "PROTECTIVE", "NEUTRAL")
 
 # The canonical principle IDs of ../shared/TAXONOMY.md, in its order. Stored audits, exports and

@@ -15,7 +15,8 @@ from helpers import fixture_path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.corpus.render import parse_source, render_pdf
-from analyzer.pipeline import audit_document, audit_parsed, language_warning
+from analyzer.ingest.language import language_warning
+from analyzer.pipeline import audit_document, audit_parsed
 from analyzer.report.export import finding_rows, neutralise, safe_stem, write_csv
 from analyzer.types import PRINCIPLE_IDS
 
@@ -223,12 +224,13 @@ def test_dnh_audit_goes_on_after_a_bad_file_and_exits_2(tmp_path):
 
 
 def test_dnh_compare_prints_the_country_matrix(tmp_path):
-    db = tmp_path / "audits.duckdb"
+    db, thai = tmp_path / "audits.duckdb", tmp_path / "thai.txt"
+    thai.write_text(THAI, encoding="utf-8")
     documents = Path(SAMPLE).parent
-    for name, country in (("my-shelter-sop.pdf", "MY"), ("th-immigration-circular.pdf", "TH")):
+    for names, country in ((["my-shelter-sop.pdf"], "MY"), (["th-immigration-circular.pdf", thai], "TH")):
         result = run(
             "audit",
-            str(documents / name),
+            *(str(documents / name) for name in names),
             "--country",
             country,
             "--db",
@@ -242,6 +244,10 @@ def test_dnh_compare_prints_the_country_matrix(tmp_path):
     compared = run("compare", "--db", str(db), "--out", str(tmp_path / "matrix.csv"))
     assert compared.returncode == 0, compared.stderr
     assert "MY" in compared.stdout and "TH" in compared.stdout and "NON_DETENTION" in compared.stdout
+    assert compared.stderr.splitlines()[0] == (
+        "dnh: note: 1 stored document in a language the classifier does not read adds no findings to "
+        "these figures: thai.txt (TH, Thai)"
+    )
     assert (tmp_path / "matrix.csv").is_file()
 
 

@@ -24,9 +24,6 @@ from analyzer.classify.features import Analysis, analyse
 from analyzer.classify.model import LABELS, ClauseModel
 from analyzer.types import PRINCIPLE_IDS, STANCES, Clause, Finding
 
-# The language of the clauses the rules and the model read: the rules' words, the tokenizer and the
-# corpus are English. Documents in other languages are audited with a warning (analyzer.pipeline).
-CLAUSE_LANGUAGE = "en"
 # Principles a penalty on an offender can still protect (an offence of disclosing a victim's identity).
 PENALTY_CAN_PROTECT = frozenset({"PRIVACY_CONFIDENTIALITY"})
 

@@ -64,7 +64,7 @@ def audit(
     from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
-    from analyzer.pipeline import language_warning
+    from analyzer.ingest.language import language_warning
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
@@ -215,18 +215,21 @@ def compare(
     ),
 ) -> None:
     """Print the country × principle matrix of findings from the store."""
-    from analyzer.store import country_matrix, export
+    from analyzer.store import country_matrix, export, load_documents, unread_note
 
     stance = stance.upper()
     if stance not in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
         fail(f"--stance {stance}: choose HARMFUL, PROTECTIVE or NEUTRAL")
     with open_store(db) as opened:
         matrix = country_matrix(opened, stance=stance)
+        note = unread_note(load_documents(opened))
     if matrix.empty:
         typer.echo("the store holds no audits yet: run `dnh audit` first", err=True)
         raise typer.Exit(1)
     typer.echo(f"{stance} findings by country and principle")
     typer.echo(matrix.to_string())
+    if note:
+        typer.echo(f"dnh: note: {note}", err=True)
     if out:
         try:
             export(matrix.reset_index(), out)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from analyzer.types import CLAUSE_LANGUAGE
+
 # ISO 639-1 code -> Unicode range of its script.
 SCRIPTS: dict[str, tuple[int, int]] = {
     "th": (0x0E00, 0x0E7F),
@@ -66,3 +68,18 @@ def guess_language(text: str, *, sample: int = 20000) -> str:
     scores = {code: sum(words[w] for w in vocab) for code, vocab in STOPWORDS.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] else "und"
+
+
+def language_warning(language: str | None) -> str | None:
+    """The warning an audit carries when its document is not in the language the classifier reads
+        (:data:`analyzer.types.CLAUSE_LANGUAGE`): the rules and the model read English words,
+        so a document in another language gets no findings, no score and every principle as a gap, which
+        says nothing about its provisions. None for English, for text too short to tell (``"und"``) and for
+    no language at all (None, or NaN in a store's DataFrame)."""
+    if not isinstance(language, str) or not language or language in (CLAUSE_LANGUAGE, "und"):  # NaN too
+        return None
+    name = NAMES.get(language, language)
+    return (
+        f"the document is in {name} ({language}), and the classifier reads {NAMES[CLAUSE_LANGUAGE]} only: "
+        f"its findings, score and gaps do not describe this document; audit an English translation"
+    )

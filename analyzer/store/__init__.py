@@ -19,6 +19,7 @@ from analyzer.store.frames import (
     country_scores,
     load_documents,
     load_findings,
+    unread_note,
 )
 from analyzer.store.results import load_result, resolve_doc_id
 from analyzer.store.schema import SCHEMA_VERSION, default_db_path
@@ -41,4 +42,5 @@ __all__ = [
     "neutralised",
     "resolve_doc_id",
     "spreadsheet_safe",
+    "unread_note",
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analyzer.ingest.language import NAMES, language_warning
 from analyzer.store.database import Store
 from analyzer.store.schema import ASSERTED
 from analyzer.types import PRINCIPLE_IDS
@@ -80,6 +81,24 @@ def load_documents(db: Db = None, *, model_version: str | None = None) -> pd.Dat
     """One row per stored document (its latest audit), with its score and gaps (a JSON list)."""
     with opened(db) as store:
         return store.query(DOCUMENTS, [model_version, model_version])
+
+
+def unread_note(documents: pd.DataFrame, *, shown: int = 5) -> str | None:
+    """A one-line note naming the documents of ``documents`` (as :func:`load_documents` gives them) in a
+    language the classifier does not read, which add no finding to any country's figures; None when
+    there are none."""
+    unread = documents[documents["language"].map(lambda code: language_warning(code) is not None)]
+    if unread.empty:
+        return None
+    named = [
+        f"{row.file_name} ({row.country or 'no country'}, {NAMES.get(row.language, row.language)})"
+        for row in unread.head(shown).itertuples()
+    ]
+    more = f" and {len(unread) - shown} more" if len(unread) > shown else ""
+    return (
+        f"{len(unread)} stored document{'s' if len(unread) > 1 else ''} in a language the classifier does "
+        f"not read add{'s' if len(unread) == 1 else ''} no findings to these figures: {'; '.join(named)}{more}"
+    )
 
 
 def _countries(store: Store) -> list[str]:

@@ -173,6 +173,23 @@ def test_compare_filters_countries(dashboard_env):
     assert not app.exception and app.dataframe[0].value.max().max() <= 100
 
 
+def test_compare_names_the_documents_the_classifier_cannot_read(dashboard_env, tmp_path):
+    from analyzer.pipeline import audit_document
+
+    assert not screen("compare").run().info  # the seeded documents are all English
+    thai = tmp_path / "thai.txt"
+    thai.write_text("มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องได้รับที่พักโดยไม่มีเงื่อนไข\n", encoding="utf-8")  # ours
+    with Store(dashboard_env) as store:
+        store.save(audit_document(thai, country="TH"))
+    app = screen("compare").run()
+    assert [unescaped(i.value) for i in app.info] == [
+        "1 stored document in a language the classifier does not read adds no findings to these figures: "
+        "thai.txt (TH, Thai)."
+    ]
+    app.multiselect(key="countries").set_value(["MY"]).run()  # only the countries shown
+    assert not app.info
+
+
 def test_a_review_is_saved_and_exported_as_training_data(dashboard_env):
     app = screen("review").run()
     waiting = int(app.caption[0].value.split()[0])

@@ -27,6 +27,7 @@ from analyzer.store import (
     load_documents,
     load_findings,
     model_version_of,
+    unread_note,
 )
 from analyzer.types import PRINCIPLE_IDS, AuditResult
 
@@ -560,3 +561,27 @@ def test_a_store_written_before_ocr_pages_joined_version_2_gains_the_column(tmp_
         assert load_result(audit("MY").document.doc_id, store).findings == audit("MY").findings
         store.save(audit("TH"))
         assert table_counts(store)["documents"] == 2
+
+
+@pytest.mark.parametrize(
+    "languages, says",
+    [
+        (["en", "und", None], None),
+        (
+            ["en", "th"],
+            "1 stored document in a language the classifier does not read adds no findings to "
+            "these figures: d1.pdf (TH, Thai)",
+        ),
+        (
+            ["ms"] * 7,
+            "7 stored documents in a language the classifier does not read add no findings to these "
+            "figures: d0.pdf (TH, Malay); d1.pdf (TH, Malay); d2.pdf (TH, Malay); d3.pdf (TH, Malay); "
+            "d4.pdf (TH, Malay) and 2 more",
+        ),
+    ],
+)
+def test_unread_note_names_the_documents_the_classifier_cannot_read(languages, says):
+    documents = pd.DataFrame(
+        {"file_name": [f"d{i}.pdf" for i in range(len(languages))], "country": "TH", "language": languages}
+    )
+    assert unread_note(documents) == says

@@ -10,7 +10,7 @@ from analyzer.dashboard import resources
 from analyzer.dashboard.uploads import Inspected, audit_upload, inspect_upload, save_upload
 from analyzer.dashboard.widgets import document_label, go_to, plain
 from analyzer.errors import InputError
-from analyzer.pipeline import language_warning
+from analyzer.ingest.language import language_warning
 
 COUNTRIES = {
     "": "not given",

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.dashboard import resources
+from analyzer.dashboard.widgets import plain
 from analyzer.report.html_text import principle_name
-from analyzer.store import country_matrix, country_scores, load_findings, spreadsheet_safe
+from analyzer.store import country_matrix, country_scores, load_findings, spreadsheet_safe, unread_note
 from analyzer.types import PRINCIPLE_IDS
 
 MEASURES = {
@@ -74,6 +75,8 @@ def show() -> None:
     )
     counts = documents.groupby("country").size().rename("documents")
     st.caption("Documents per country: " + ", ".join(f"{c} {n}" for c, n in counts.items() if c in countries))
+    if note := unread_note(documents[documents["country"].isin(countries)]):
+        st.info(plain(note[0].upper() + note[1:] + "."))
     st.dataframe(named, width="stretch")
     st.download_button(
         "Download the table (CSV)",
