@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.ingest import DEFAULT_TIMEOUT, read_document
-from analyzer.ingest.language import language_warning
+from analyzer.ingest.language import document_language_warning
 from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
@@ -67,9 +67,10 @@ def audit_parsed(
 ) -> AuditResult:
     """Segment, classify and score a document already read; ``country``/``doc_type`` override its own.
     A document in a language the classifier does not read is audited all the same, with
-    :func:`language_warning` added to its warnings."""
+    :func:`~analyzer.ingest.language.document_language_warning` added to its warnings (also when only
+    part of it is in another language)."""
     classifier = classifier or Classifier.load()
-    warning = language_warning(document.language)
+    warning = document_language_warning(document.text)
     document = dataclasses.replace(
         document,
         country=country or document.country,

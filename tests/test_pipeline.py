@@ -140,6 +140,17 @@ def test_real_documents_in_other_languages_are_audited_with_a_warning_once(name,
     assert result.clauses  # audited all the same
 
 
+def test_a_bilingual_document_is_audited_with_a_warning_of_its_share(tmp_path):
+    english = fixture_path("my-atipsom-bill-2007-en.md").read_text(encoding="utf-8")
+    malay = fixture_path("my-atipsom-bill-2007-ms.md").read_text(encoding="utf-8")
+    path = tmp_path / "bilingual.txt"
+    path.write_text(english[:60_000] + "\n" + malay[:20_000], encoding="utf-8")
+    result = audit_document(path, classifier=classifier())
+    warned = [w for w in result.document.warnings if "classifier does not read" in w]
+    assert len(warned) == 1 and warned[0].startswith("about 2") and "Malay (ms)" in warned[0], warned
+    assert result.document.language == "en" and result.findings  # the English part is read
+
+
 def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path):
     source = tmp_path / "hostile.txt"
     source.write_text(

@@ -70,6 +70,62 @@ def guess_language(text: str, *, sample: int = 20000) -> str:
     return best if scores[best] else "und"
 
 
+CHUNK_CHARS = 2000  # text read at a time by language_shares: a page or two of a statute
+MAX_CHUNKS = 60  # chunks read, spread evenly over a longer document
+PARTLY = 0.15  # share of a document's text in other languages from which the audit warns of them
+MOSTLY = 0.5  # ... from which it warns that the findings do not describe the document
+
+
+def language_shares(text: str, *, chunk: int = CHUNK_CHARS, limit: int = MAX_CHUNKS) -> dict[str, float]:
+    """The share of ``text``'s characters in each language: the text cut into pieces of about ``chunk``
+    characters at line ends, each piece guessed on its own (:func:`guess_language`; ``"und"`` for a
+    piece too short to tell), at most ``limit`` pieces spread evenly over the text. A bilingual document
+    (an English text with its Malay original, a page in two languages) reads as two shares."""
+    pieces, current, size = [], [], 0
+    for line in text.splitlines():
+        current.append(line)
+        size += len(line) + 1
+        if size >= chunk:
+            pieces.append("\n".join(current))
+            current, size = [], 0
+    if current:
+        pieces.append("\n".join(current))
+    if len(pieces) > limit:
+        pieces = [pieces[round(i * (len(pieces) - 1) / (limit - 1))] for i in range(limit)]
+    counts: Counter[str] = Counter()
+    for piece in pieces:
+        counts[guess_language(piece)] += len(piece)
+    total = sum(counts.values())
+    return {code: count / total for code, count in counts.most_common()} if total else {}
+
+
+def unread_share(text: str) -> tuple[float, str | None]:
+    """The share of ``text`` (by :func:`language_shares`) in languages the classifier does not read, and
+    the largest of them (None when there is none). Text too short to tell counts as neither."""
+    shares = {code: share for code, share in language_shares(text).items() if code != "und"}
+    unread = {code: share for code, share in shares.items() if code != CLAUSE_LANGUAGE}
+    told = sum(shares.values())
+    if not unread or not told:
+        return 0.0, None
+    return sum(unread.values()) / told, max(unread, key=unread.get)
+
+
+def document_language_warning(text: str) -> str | None:
+    """The warning an audit of a document with this ``text`` carries, if any: :func:`language_warning`
+    when most of the text is in languages the classifier does not read, a warning that part of it is
+    (its share, from :data:`PARTLY`) for a bilingual document, else None."""
+    share, language = unread_share(text)
+    if share >= MOSTLY:
+        return language_warning(language)
+    if share >= PARTLY:
+        return (
+            f"about {share:.0%} of the document is in {NAMES.get(language, language)} ({language}) or other "
+            f"languages the classifier does not read ({NAMES[CLAUSE_LANGUAGE]} only): its provisions there "
+            f"get no findings, and the score and gaps describe the {NAMES[CLAUSE_LANGUAGE]} part only"
+        )
+    return None
+
+
 def language_warning(language: str | None) -> str | None:
     """The warning an audit carries when its document is not in the language the classifier reads
         (:data:`analyzer.types.CLAUSE_LANGUAGE`): the rules and the model read English words,
