@@ -35,6 +35,48 @@ def fail(message: str) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def output_file(path: Path | None):
+    """``path`` opened for writing text (stdout when None), or one line and the bad-input status when it
+    cannot be: a folder, a folder that does not exist, no permission. Called before the work, so that a
+    long run is not lost to a mistyped ``-o``."""
+    import sys
+
+    if path is None:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+    except OSError as error:
+        fail(f"{path}: cannot write this file ({_reason(error)})")
+
+
+def output_folder(path: Path) -> Path:
+    """``path`` created if needed (with its parents), or one line and the bad-input status when it cannot
+    be a folder (a file has that name, no permission)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"{path}: cannot use this as the output folder ({_reason(error)})")
+    return path
+
+
+def corpus_folder(corpus: Path | None) -> Path:
+    """``corpus`` (default: corpus/ of this checkout), or one line and the bad-input status when it holds
+    no ``clauses.jsonl``."""
+    from analyzer.corpus.dataset import default_corpus_dir
+
+    folder = corpus or default_corpus_dir()
+    if not (folder / "clauses.jsonl").is_file():
+        fail(f"{folder}: not a corpus folder (it needs clauses.jsonl)")
+    return folder
+
+
+def _reason(error: OSError) -> str:
+    """An OSError in words, without the path it names: "Is a directory", "No such file or directory"."""
+    if isinstance(error, FileExistsError):
+        return "a file of that name exists"
+    return error.strerror or type(error).__name__
+
+
 def open_store(db: Path | None):
     """The store at ``db`` (default: $DNH_DB or the user data folder); one line on stderr and the
     bad-input status when it cannot be opened (not a DuckDB file, a newer schema, no permission)."""
@@ -67,11 +109,12 @@ MODEL_OPTION = typer.Option(None, "--model", help="Model folder (default: models
 
 
 def load_classifier(model: Path | None):
+    """The classifier of ``model`` (default: the shipped one), or one line and the bad-input status when
+    it cannot be loaded (not a model folder, another taxonomy, unexpected types in the file)."""
     from analyzer.classify.classifier import Classifier
     from analyzer.classify.model import ModelError
 
     try:
         return Classifier.load(model)
     except ModelError as error:
-        typer.echo(f"dnh: {error}", err=True)
-        raise typer.Exit(1) from None
+        fail(str(error))

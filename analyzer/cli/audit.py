@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 
 from analyzer.cli import options as opt
-from analyzer.cli.app import EXIT_BAD_INPUT, MODEL_OPTION, app, fail, load_classifier, open_store
+from analyzer.cli.app import (
+    EXIT_BAD_INPUT,
+    MODEL_OPTION,
+    app,
+    fail,
+    load_classifier,
+    open_store,
+    output_folder,
+)
 from analyzer.cli.progress import ProgressBar
 from analyzer.errors import InputError
 
@@ -79,19 +87,22 @@ def audit(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    try:
-        documents = list(iter_documents(paths))
+    try:  # a file named twice (itself and in its folder) is audited once
+        documents = list({path.resolve(): path for path in iter_documents(paths)}.values())
     except InputError as error:
         fail(str(error))
     classifier = load_classifier(model)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
     used_stems: set[str] = set()
+    # names given in the order of the documents, not of the audits' ending (workers finish in any order)
+    stems = {path: _unique_stem(path, used_stems) for path in documents}
     opened = open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
         return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
 
+    country = _country_code(country)
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     bar = ProgressBar(len(documents))
     try:
@@ -114,9 +125,7 @@ def audit(
             try:
                 if isinstance(result, InputError):
                     raise result
-                written = _write_reports(
-                    result, path, out / _unique_stem(path, used_stems), chosen, classifier, password
-                )
+                written = _write_reports(result, path, out / stems[path], chosen, classifier, password)
             except InputError as error:
                 failures.append(str(error))
                 bar.echo(f"dnh: {' '.join(str(error).split())}")
@@ -124,6 +133,10 @@ def audit(
                 continue
             for warning in result.document.warnings:
                 bar.echo(f"dnh: {path}: warning: {' '.join(warning.split())}")
+            if formats and "pdf" in chosen and result.document.format != "pdf":  # asked for, not written
+                bar.echo(
+                    f"dnh: {path}: no highlighted PDF: the document is not a PDF ({result.document.format})"
+                )
             if opened is not None:
                 opened.save(result)
             card = result.scorecard
@@ -146,7 +159,8 @@ def audit(
     elapsed = time.monotonic() - started
     audited = len(documents) - len(failures) - skipped
     typer.echo(
-        f"{audited} documents audited ({pages} pages, {findings} findings), {skipped} skipped, "
+        f"{audited} document{'' if audited == 1 else 's'} audited ({pages} pages, {findings} findings), "
+        f"{skipped} skipped, "
         f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}",
         err=True,
     )
@@ -166,7 +180,8 @@ def _reachable(results, bar: ProgressBar):
 
 
 def _unique_stem(path: Path, used: set[str]) -> str:
-    """A safe report name for ``path``; policy.pdf and policy.docx in one run must not overwrite each other."""
+    """A safe report name for ``path``, not in ``used`` (then added to it): policy.pdf and policy.docx in one
+    run must not overwrite each other (the second is ``policy-docx``)."""
     from analyzer.report.export import safe_stem
 
     stem = safe_stem(path.name)
@@ -206,6 +221,23 @@ def _write_reports(
     return written
 
 
+def _country_code(country: str | None) -> str | None:
+    """``--country`` upper-cased (``my`` and ``MY`` are one country in the store), with a warning when it
+    is not an ASEAN member state's code or INT (it is kept all the same: a neighbour's law can be
+    audited too)."""
+    from analyzer.ingest.metadata import cues
+
+    code = (country or "").strip().upper() or None
+    known = [*cues().countries, "INT"]
+    if code is not None and code not in known:
+        typer.echo(
+            f"dnh: warning: --country {code} is not the code of an ASEAN member state or INT "
+            f"({', '.join(known)}); it is stored as given",
+            err=True,
+        )
+    return code
+
+
 @app.command()
 def compare(
     db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
@@ -216,15 +248,21 @@ def compare(
 ) -> None:
     """Print the country × principle matrix of findings from the store."""
     from analyzer.store import country_matrix, export, load_documents, unread_note
+    from analyzer.store.export import EXPORT_SUFFIXES
 
     stance = stance.upper()
     if stance not in ("HARMFUL", "PROTECTIVE", "NEUTRAL"):
         fail(f"--stance {stance}: choose HARMFUL, PROTECTIVE or NEUTRAL")
+    if out is not None:  # checked before the matrix is printed, not after
+        if out.suffix.lower() not in EXPORT_SUFFIXES:
+            fail(f"--out {out}: give a file ending in {' or '.join(EXPORT_SUFFIXES)}")
+        if out.is_dir() or not out.parent.is_dir():
+            fail(f"--out {out}: cannot write this file ({'a folder' if out.is_dir() else 'no such folder'})")
     with open_store(db) as opened:
         matrix = country_matrix(opened, stance=stance)
         note = unread_note(load_documents(opened))
     if matrix.empty:
-        typer.echo("the store holds no audits yet: run `dnh audit` first", err=True)
+        typer.echo("dnh: the store holds no audits yet: run `dnh audit` first", err=True)
         raise typer.Exit(1)
     typer.echo(f"{stance} findings by country and principle")
     typer.echo(matrix.to_string())
@@ -233,6 +271,6 @@ def compare(
     if out:
         try:
             export(matrix.reset_index(), out)
-        except ValueError as error:
+        except (ValueError, OSError) as error:
             fail(f"{out}: {error}")
         typer.echo(f"wrote {out}", err=True)

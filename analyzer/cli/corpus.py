@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.cli.app import app, fail
+from analyzer.cli.app import app, corpus_folder, fail
 from analyzer.errors import InputError
 
 corpus_app = typer.Typer(help="Build, check and describe the annotated corpus and sample documents.")
@@ -25,6 +25,9 @@ def corpus_render(
     """Render sample documents from their source to PDF (and DOCX)."""
     from analyzer.corpus.render import render
 
+    for source in sources:
+        if source.suffix.lower() != ".md" or not source.is_file():
+            fail(f"{source}: not a sample-document source (a .md file, as corpus/documents/src/*.md)")
     try:
         for source in sources:
             for written in render(source, out_dir=out_dir, docx=docx):
@@ -77,15 +80,9 @@ CORPUS_OPTION = typer.Option(None, "--corpus", help="Corpus folder (default: cor
 @corpus_app.command("split")
 def corpus_split(corpus: Path = CORPUS_OPTION) -> None:
     """Give new clauses in clauses.jsonl a train/dev split (old ones keep theirs), then validate."""
-    from analyzer.corpus.dataset import (
-        assign_splits,
-        default_corpus_dir,
-        load_clauses,
-        record_problems,
-        write_clauses,
-    )
+    from analyzer.corpus.dataset import assign_splits, load_clauses, record_problems, write_clauses
 
-    path = (corpus or default_corpus_dir()) / "clauses.jsonl"
+    path = corpus_folder(corpus) / "clauses.jsonl"
     records = load_clauses(path)
     before = sum(r.get("split") in ("train", "dev") for r in records)
     assign_splits(records)
@@ -104,10 +101,10 @@ def corpus_stats(
     ),
 ) -> None:
     """Write corpus/DATASHEET.md (counts by principle, stance, country style, type, difficulty)."""
-    from analyzer.corpus.dataset import default_corpus_dir, load_clauses
+    from analyzer.corpus.dataset import load_clauses
     from analyzer.corpus.datasheet import datasheet_markdown
 
-    folder = corpus or default_corpus_dir()
+    folder = corpus_folder(corpus)
     sheet = datasheet_markdown(load_clauses(folder / "clauses.jsonl"))
     target = folder / "DATASHEET.md"
     if check:

@@ -27,7 +27,7 @@ SERVER_FLAGS = {
 @app.command("app")
 def dashboard(
     db: Path = typer.Option(None, "--db", help="DuckDB store (default: $DNH_DB or the user data folder)."),
-    port: int = typer.Option(8501, "--port", help="Port to serve on."),
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port to serve on."),
     address: str = typer.Option("127.0.0.1", "--address", help="Address to listen on (0.0.0.0 for all)."),
     samples: bool = typer.Option(
         False, "--samples", help="First audit the bundled sample documents into the store (once)."
@@ -45,8 +45,13 @@ def dashboard(
     for name in ("DNH_DB", "DNH_MODEL"):  # the server runs from the repository: make paths absolute
         if env.get(name):
             env[name] = str(Path(env[name]).expanduser().resolve())
+    store_path = Path(env["DNH_DB"]) if env.get("DNH_DB") else None
     if samples:
-        _seed(Path(env["DNH_DB"]) if "DNH_DB" in env else None, model)
+        _seed(store_path, model)
+    else:  # what the server would only find at its first page: a store or a model it cannot open
+        open_store(store_path).close()
+        if model is not None:
+            load_classifier(model)
     command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE), "--server.port", str(port)]
     command += ["--server.address", address] + [part for item in SERVER_FLAGS.items() for part in item]
     typer.echo(f"dashboard at http://{address}:{port} (Ctrl+C stops it)", err=True)

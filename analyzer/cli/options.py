@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from analyzer.ingest.limits import DEFAULT_LIMITS
+from analyzer.ingest.limits import DEFAULT_LIMITS, MIN_MEMORY_MB
 
 TIMEOUT = typer.Option(
     DEFAULT_LIMITS.timeout, "--timeout", min=1, help="Seconds allowed to parse one document, OCR included."
@@ -21,7 +21,7 @@ MEMORY_MB = typer.Option(
     DEFAULT_LIMITS.memory_mb,
     "--memory-mb",
     min=0,
-    help="Memory the parsing process may use, in MB (0: no limit).",
+    help="Memory the parsing process may use, in MB (0: no limit; else at least 64).",
 )
 MAX_UNPACKED_MB = typer.Option(
     DEFAULT_LIMITS.max_unpacked_mb,
@@ -59,6 +59,8 @@ def read_options(
 
     if engine not in PDF_ENGINES:
         fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
+    if 0 < memory_mb < MIN_MEMORY_MB:
+        fail(f"--memory-mb {memory_mb}: give 0 (no limit) or at least {MIN_MEMORY_MB} (a parse needs more)")
     return {
         "timeout": timeout,
         "max_file_mb": max_file_mb,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MB = 1024 * 1024
+MIN_MEMORY_MB = 64  # the least memory limit a parse can run under
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Limits:
             "timeout": self.timeout is None or self.timeout > 0,
             "max_file_mb": self.max_file_mb > 0,
             "max_pages": self.max_pages >= 1,
-            "memory_mb": self.memory_mb is None or self.memory_mb >= 64,
+            "memory_mb": self.memory_mb is None or self.memory_mb >= MIN_MEMORY_MB,
             "max_unpacked_mb": self.max_unpacked_mb > 0,
             "max_ratio": self.max_ratio > 1,
             "max_depth": self.max_depth >= 8,

@@ -4,7 +4,8 @@ CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 a carriage return) are prefixed with a single quote, since clause text comes from untrusted documents.
 Output file names are derived from the document's name with :func:`safe_stem`. Clauses and findings on
 pages read by OCR carry ``ocr_confidence``: the lowest OCR confidence of the clause's pages (0–1), empty
-for text from a text layer.
+for text from a text layer. Findings carry ``asserted``: whether the scorecard counts them (confidence at
+or above their stance's emit threshold); the others are listed for a reviewer, as in the HTML report.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+from analyzer.score import emit_thresholds, is_asserted
 from analyzer.types import AuditResult
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +31,7 @@ CSV_COLUMNS = (
     "stance",
     "confidence",
     "needs_review",
+    "asserted",
     "evidence",
     "rationale",
     "recommended_wording",
@@ -62,6 +65,7 @@ def result_to_dict(result: AuditResult) -> dict:
     """The audit as plain data: document metadata, clauses, findings, scorecard and gaps."""
     document = result.document
     confidence = {c.clause_id: document.ocr_confidence(c.pages) for c in result.clauses}
+    emit = emit_thresholds(result.scorecard)
     return {
         "document": {
             "doc_id": document.doc_id,
@@ -80,7 +84,11 @@ def result_to_dict(result: AuditResult) -> dict:
             for clause in result.clauses
         ],
         "findings": [
-            {**dataclasses.asdict(finding), "ocr_confidence": confidence.get(finding.clause_id)}
+            {
+                **dataclasses.asdict(finding),
+                "asserted": is_asserted(finding, emit),
+                "ocr_confidence": confidence.get(finding.clause_id),
+            }
             for finding in result.findings
         ],
         "scorecard": result.scorecard,
@@ -99,6 +107,7 @@ def finding_rows(result: AuditResult, *, taxonomy=None) -> list[dict]:
 
     taxonomy = taxonomy or load_taxonomy()
     clauses = {clause.clause_id: clause for clause in result.clauses}
+    emit = emit_thresholds(result.scorecard)
     rows = []
     for finding in result.findings:
         clause, principle = clauses[finding.clause_id], taxonomy.get(finding.principle)
@@ -114,6 +123,7 @@ def finding_rows(result: AuditResult, *, taxonomy=None) -> list[dict]:
                 "stance": finding.stance,
                 "confidence": finding.confidence,
                 "needs_review": finding.needs_review,
+                "asserted": is_asserted(finding, emit),
                 "evidence": "; ".join(finding.evidence),
                 "rationale": finding.rationale,
                 "recommended_wording": principle.recommended_wording if finding.stance == "HARMFUL" else "",

@@ -157,7 +157,7 @@ class Store:
                 "path": str(Path(doc.path).resolve()) if doc.path else doc.path,
                 "file_name": Path(doc.path).name,
                 "title": doc.title,
-                "country": (doc.country or "").strip() or UNKNOWN_COUNTRY,
+                "country": (doc.country or "").strip().upper() or UNKNOWN_COUNTRY,
                 "doc_type": doc.doc_type,
                 "language": doc.language,
                 "pages": doc.page_count,

@@ -29,6 +29,9 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+EXPORT_SUFFIXES = (".csv", ".parquet")
+
+
 def export(df: pd.DataFrame, path: Path | str) -> Path:
     """Write ``df`` to ``path``: ``.csv`` (spreadsheet-safe, UTF-8) or ``.parquet``; return the path."""
     path = Path(path)

@@ -45,8 +45,8 @@ REVIEW_BAND = 0.15
 
 def review_high(emit: float) -> float:
     """Where a stance's review band ends: :data:`REVIEW_BAND` above its threshold, but no further than
-    halfway from the threshold to certainty. A high threshold (PROTECTIVE at 0.775, chosen to keep false
-    alarms within 5 %) would otherwise send findings of calibrated confidence 0.9 to review."""
+    halfway from the threshold to certainty. A high threshold (PROTECTIVE at 0.75, chosen to keep false
+    alarms within 5 %) would otherwise send findings of calibrated confidence up to 0.9 to review."""
     return min(emit + REVIEW_BAND, emit + (1.0 - emit) / 2, 1.0)
 
 

@@ -1,0 +1,119 @@
+"""Where `dnh` writes, and the option values it checks before working: one line and exit status 2, never a
+traceback, for an output path it cannot use; report names that do not depend on the order audits finish;
+counted findings marked in the exports. Run in process (typer's CliRunner) on the sample documents."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.store import Store, load_documents
+
+DOCUMENTS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+SOP = DOCUMENTS / "my-shelter-sop.pdf"
+
+
+def dnh(*args) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def one_line(result, *says: str) -> None:
+    """Exit status 2 and one line on stderr, ``dnh: ...``, saying each of ``says``; no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dnh: "), lines
+    for words in says:
+        assert words in lines[0], (words, lines[0])
+
+
+@pytest.mark.parametrize(
+    "purpose, args, says",
+    [
+        ("segment into a missing folder", ["segment", SOP, "-o", "{tmp}/no/such/out.jsonl"], "No such file"),
+        ("segment into a folder", ["segment", SOP, "-o", "{tmp}"], "Is a directory"),
+        ("classify into a folder", ["classify", "{tmp}/one.jsonl", "-o", "{tmp}"], "Is a directory"),
+        (
+            "audit into a file",
+            ["audit", SOP, "--no-store", "--out", "{tmp}/one.jsonl"],
+            "a file of that name",
+        ),
+        ("compare into a missing folder", ["compare", "--out", "{tmp}/no/m.csv"], "no such folder"),
+        ("compare into a spreadsheet", ["compare", "--out", "{tmp}/m.xlsx"], ".csv or .parquet"),
+        ("a memory limit too small to parse", ["segment", SOP, "--memory-mb", "50"], "at least 64"),
+        (
+            "a model folder that is not one",
+            ["classify", "{tmp}/one.jsonl", "--model", "{tmp}"],
+            "not a model",
+        ),
+        (
+            "train on a corpus that is not one",
+            ["train", "--corpus", "{tmp}", "--out", "{tmp}/m"],
+            "not a corpus",
+        ),
+        ("render a PDF as a source", ["corpus", "render", SOP], "not a sample-document source"),
+    ],
+)
+def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, says, tmp_path):
+    (tmp_path / "one.jsonl").write_text(
+        json.dumps({"id": "1", "text": "Victims shall not be detained."}) + "\n"
+    )
+    result = dnh(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
+    one_line(result, says)
+    assert not (tmp_path / "m.xlsx").exists() and "findings by country" not in result.stdout
+
+
+def test_segment_reads_the_other_documents_of_a_folder_after_a_bad_one(tmp_path):
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(SOP.read_bytes())
+    (folder / "m.pdf").write_text("not a PDF at all", encoding="utf-8")
+    (folder / "z.pdf").write_bytes((DOCUMENTS / "th-immigration-circular.pdf").read_bytes())
+    result = dnh("segment", folder, "-o", tmp_path / "out.jsonl")
+    one_line(result, "m.pdf: not a PDF")
+    read = {json.loads(line)["document"] for line in (tmp_path / "out.jsonl").read_text().splitlines()}
+    assert read == {str(folder / "a.pdf"), str(folder / "z.pdf")}
+
+
+def test_report_names_follow_the_order_of_the_documents_and_counted_findings_are_marked(tmp_path):
+    docx, pdf = DOCUMENTS / "ph-referral-guidelines.docx", DOCUMENTS / "ph-referral-guidelines.pdf"
+    out = tmp_path / "out"
+    db = tmp_path / "audits.duckdb"
+    result = dnh(
+        "audit", pdf, docx, pdf, "--country", "ph", "--out", out, "--format", "csv,json,pdf", "--db", db
+    )
+    assert result.exit_code == 0, result.output
+    # the PDF is named first, whichever audit ends first; named twice, it is audited once
+    assert json.loads((out / "ph-referral-guidelines.json").read_text())["document"]["format"] == "pdf"
+    assert json.loads((out / "ph-referral-guidelines-docx.json").read_text())["document"]["format"] == "docx"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ph-referral-guidelines-docx.csv",
+        "ph-referral-guidelines-docx.json",
+        "ph-referral-guidelines.csv",
+        "ph-referral-guidelines.highlighted.pdf",
+        "ph-referral-guidelines.json",
+    ]
+    assert f"{docx}: no highlighted PDF: the document is not a PDF (docx)" in result.stderr
+    assert "2 documents audited" in result.stderr
+    # the exports mark the findings the scorecard counts: as many as it says
+    data = json.loads((out / "ph-referral-guidelines.json").read_text())
+    assert (
+        sum(f["asserted"] for f in data["findings"]) == data["scorecard"]["findings"] < len(data["findings"])
+    )
+    with open(out / "ph-referral-guidelines.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sum(row["asserted"] == "True" for row in rows) == data["scorecard"]["findings"]
+    # --country is stored upper-cased: one country in the comparisons
+    with Store(db) as store:
+        assert set(load_documents(store)["country"]) == {"PH"}
+
+
+def test_an_unknown_country_code_is_kept_with_a_warning(tmp_path):
+    result = dnh("audit", SOP, "--country", "xx", "--no-store", "--format", "json", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "dnh: warning: --country XX is not the code of an ASEAN member state or INT" in result.stderr
+    assert json.loads((tmp_path / "my-shelter-sop.json").read_text())["document"]["country"] == "XX"
