@@ -56,6 +56,7 @@ def one_line(result, *says: str) -> None:
             "not a corpus",
         ),
         ("render a PDF as a source", ["corpus", "render", SOP], "not a sample-document source"),
+        ("the principles in XML", ["taxonomy", "--format", "xml"], "choose table or json"),
     ],
 )
 def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, says, tmp_path):
@@ -117,3 +118,14 @@ def test_an_unknown_country_code_is_kept_with_a_warning(tmp_path):
     assert result.exit_code == 0, result.output
     assert "dnh: warning: --country XX is not the code of an ASEAN member state or INT" in result.stderr
     assert json.loads((tmp_path / "my-shelter-sop.json").read_text())["document"]["country"] == "XX"
+
+
+def test_a_password_given_for_a_pdf_that_needs_none_prints_no_python_warning():
+    import warnings
+
+    from analyzer.ingest.pdf_checks import open_quietly
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        open_quietly(SOP, "secret").close()
+    assert caught == []

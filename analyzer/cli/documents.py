@@ -81,6 +81,8 @@ def taxonomy(
 
     from analyzer.taxonomy import load_taxonomy
 
+    if fmt not in ("table", "json"):
+        fail(f"--format {fmt}: choose table or json")
     loaded = load_taxonomy()
     if fmt == "json":
         typer.echo(

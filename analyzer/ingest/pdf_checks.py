@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import mmap
 import re
+import warnings
 import zlib
 from pathlib import Path
 
@@ -61,9 +62,20 @@ def check_pdf(path: Path, *, password: str | None, limits: Limits) -> list[str]:
     return []
 
 
+NEEDLESS_PASSWORD = "A password was provided, but no password was needed"  # pikepdf's UserWarning
+
+
+def open_quietly(path: Path, password: str | None, **options) -> pikepdf.Pdf:
+    """``pikepdf.open`` without its warning, printed on the terminal as a Python warning, that a password
+    was given for a PDF that needs none: one ``--password`` serves a whole batch, most of it unlocked."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=NEEDLESS_PASSWORD)
+        return pikepdf.open(path, password=password or "", **options)
+
+
 def _open(path: Path, password: str | None) -> pikepdf.Pdf:
     try:
-        return pikepdf.open(path, password=password or "")
+        return open_quietly(path, password)
     except pikepdf.PasswordError:
         if password:
             raise InputError(path, "the password given for this PDF is wrong") from None

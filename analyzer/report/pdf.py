@@ -26,6 +26,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from analyzer.errors import InputError
+from analyzer.ingest.pdf_checks import open_quietly
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 from analyzer.types import STANCES, AuditResult, Box, Finding
 
@@ -140,7 +141,7 @@ def highlight_pdf(
     _check_source(result, source)
     taxonomy = taxonomy or load_taxonomy()
     try:
-        pdf = pikepdf.open(source, password=password or "", allow_overwriting_input=True)
+        pdf = open_quietly(source, password, allow_overwriting_input=True)
     except pikepdf.PasswordError as error:
         raise InputError(source, "the PDF is encrypted: give its password") from error
     except pikepdf.PdfError as error:
