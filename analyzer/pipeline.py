@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analyzer.classify.classifier import Classifier
 from analyzer.ingest import DEFAULT_TIMEOUT, read_document
-from analyzer.ingest.language import document_language_warning
+from analyzer.ingest.language import audit_language
 from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
@@ -65,20 +65,22 @@ def audit_parsed(
     classifier: Classifier | None = None,
     on_stage: StageCallback = _quiet,
 ) -> AuditResult:
-    """Segment, classify and score a document already read; ``country``/``doc_type`` override its own.
-    A document in a language the classifier does not read is audited all the same, with
-    :func:`~analyzer.ingest.language.document_language_warning` added to its warnings (also when only
-    part of it is in another language)."""
+    """Segment, classify and score a document already read; ``country`` (upper-cased) and ``doc_type``
+    override its own. A document in a language the classifier does not read, wholly or in part, is
+    audited all the same: the result's document records the language and the warning that
+    :func:`~analyzer.ingest.language.audit_language` finds on its whole text."""
     classifier = classifier or Classifier.load()
-    warning = document_language_warning(document.text)
     document = dataclasses.replace(
         document,
-        country=country or document.country,
+        country=(country or "").strip().upper() or document.country,
         doc_type=doc_type or document.doc_type,
-        warnings=document.warnings + ((warning,) if warning and warning not in document.warnings else ()),
     )
     on_stage("segment", STAGES["segment"])
-    clauses = tuple(segment(document))
+    clauses = tuple(segment(document))  # in the reader's language: its sentence rules
+    language, warning = audit_language(document.text, document.language)
+    if warning and warning not in document.warnings:
+        document = dataclasses.replace(document, warnings=(*document.warnings, warning))
+    document = dataclasses.replace(document, language=language)
     on_stage("classify", STAGES["classify"])
     findings = tuple(classifier.classify_clauses(clauses))
     on_stage("score", STAGES["score"])

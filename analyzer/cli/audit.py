@@ -72,7 +72,7 @@ def audit(
     from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
-    from analyzer.ingest.language import MOSTLY, unread_share
+    from analyzer.ingest.language import language_warning
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
@@ -143,7 +143,7 @@ def audit(
             pages += result.document.page_count
             findings += card["findings"]
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
-            unread = unread_share(result.document.text)[0] >= MOSTLY
+            unread = language_warning(result.document.language) is not None  # as the audit recorded it
             gap_text = "not assessed (language)" if unread else ", ".join(result.gaps) or "none"
             bar.echo(
                 f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "

@@ -2,13 +2,15 @@
 
 Script decides first (Thai, Khmer, Lao, Myanmar); Latin-script text is scored against short lists of
 frequent function words kept in :data:`STOPWORDS`. Vietnamese is also recognised by its diacritics. It is
-meant to pre-fill a form and pick OCR languages, not to be a general identifier.
+meant to pre-fill a form, pick OCR languages and tell an audit which parts of a document the classifier
+cannot read (:func:`audit_language`), not to be a general identifier.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from analyzer.types import CLAUSE_LANGUAGE
 
@@ -73,14 +75,16 @@ def guess_language(text: str, *, sample: int = 20000) -> str:
 CHUNK_CHARS = 2000  # characters read at a time by language_shares: about a page of a statute
 MAX_CHUNKS = 24  # pieces read, spread evenly over a longer document (each ~0.4 ms)
 PARTLY = 0.15  # share of a document's text in other languages from which the audit warns of them
-MOSTLY = 0.5  # ... from which it warns that the findings do not describe the document
+MOSTLY = 0.5  # ... from which the audit records that language and says its findings describe nothing
+READS_ONLY = f"the classifier reads {NAMES[CLAUSE_LANGUAGE]} only"  # in every language warning
 
 
 def language_shares(text: str, *, chunk: int = CHUNK_CHARS, limit: int = MAX_CHUNKS) -> dict[str, float]:
     """The share of ``text``'s characters in each language: the text cut into pieces of ``chunk``
     characters, each guessed on its own (:func:`guess_language`; ``"und"`` for a piece too short to
-    tell), at most ``limit`` pieces spread evenly over a longer text. A bilingual document (an English
-    text with its Malay original, pages in two languages) reads as two shares."""
+    tell), at most ``limit`` (2 or more) pieces spread evenly over a longer text. A bilingual document (an
+    English text with its Malay original, pages in two languages) reads as two shares."""
+    limit = max(limit, 2)
     count = -(-len(text) // chunk)
     if count > limit:  # evenly spaced pieces, the first at the start and the last at the end
         last = len(text) - chunk
@@ -95,43 +99,51 @@ def language_shares(text: str, *, chunk: int = CHUNK_CHARS, limit: int = MAX_CHU
     return {code: count / total for code, count in counts.most_common()} if total else {}
 
 
-def unread_share(text: str) -> tuple[float, str | None]:
-    """The share of ``text`` (by :func:`language_shares`) in languages the classifier does not read, and
-    the largest of them (None when there is none). Text too short to tell counts as neither."""
+def audit_language(text: str, guessed: str) -> tuple[str, str | None]:
+    """What an audit records of the language of a document with this ``text`` (``guessed``: the reader's
+    guess from its opening): (its language, its language warning or None), from the shares of the whole
+    text (:func:`language_shares`; pieces too short to tell count for nothing).
+
+    - Most of it (:data:`MOSTLY`) in languages the classifier does not read: the largest of them, and
+      :func:`language_warning`.
+    - Part of it (from :data:`PARTLY`): the classifier's language, and a warning naming the share.
+    - Otherwise the classifier's language where any piece is in it, else ``guessed``; no warning.
+
+    Every later decision (the CLI's status line, the dashboard's gaps, the country comparisons) reads the
+    recorded language and warnings, so the whole text is read once, at the audit."""
     shares = {code: share for code, share in language_shares(text).items() if code != "und"}
     unread = {code: share for code, share in shares.items() if code != CLAUSE_LANGUAGE}
     told = sum(shares.values())
-    if not unread or not told:
-        return 0.0, None
-    return sum(unread.values()) / told, max(unread, key=unread.get)
-
-
-def document_language_warning(text: str) -> str | None:
-    """The warning an audit of a document with this ``text`` carries, if any: :func:`language_warning`
-    when most of the text is in languages the classifier does not read, a warning that part of it is
-    (its share, from :data:`PARTLY`) for a bilingual document, else None."""
-    share, language = unread_share(text)
+    if not told:
+        return guessed, language_warning(guessed)
+    share, largest = sum(unread.values()) / told, max(unread, key=unread.get, default=None)
     if share >= MOSTLY:
-        return language_warning(language)
+        return largest, language_warning(largest)
     if share >= PARTLY:
-        return (
-            f"about {share:.0%} of the document is in {NAMES.get(language, language)} ({language}) or other "
-            f"languages the classifier does not read ({NAMES[CLAUSE_LANGUAGE]} only): its provisions there "
-            f"get no findings, and the score and gaps describe the {NAMES[CLAUSE_LANGUAGE]} part only"
+        name = NAMES.get(largest, largest)
+        return CLAUSE_LANGUAGE, (
+            f"about {share:.0%} of the document is in {name} ({largest}) or other languages, and {READS_ONLY}: "
+            f"its provisions there get no findings, and the score and gaps describe the "
+            f"{NAMES[CLAUSE_LANGUAGE]} part only"
         )
-    return None
+    return CLAUSE_LANGUAGE, None
 
 
 def language_warning(language: str | None) -> str | None:
-    """The warning an audit carries when its document is not in the language the classifier reads
-        (:data:`analyzer.types.CLAUSE_LANGUAGE`): the rules and the model read English words,
-        so a document in another language gets no findings, no score and every principle as a gap, which
-        says nothing about its provisions. None for English, for text too short to tell (``"und"``) and for
-    no language at all (None, or NaN in a store's DataFrame)."""
+    """The warning of a document in ``language`` when the classifier does not read it
+    (:data:`analyzer.types.CLAUSE_LANGUAGE`): the rules and the model read English words, so such a
+    document gets no findings, no score and every principle as a gap, which says nothing about its
+    provisions. None for English, for text too short to tell (``"und"``) and for no language at all
+    (None, or NaN in a store's DataFrame)."""
     if not isinstance(language, str) or not language or language in (CLAUSE_LANGUAGE, "und"):  # NaN too
         return None
     name = NAMES.get(language, language)
     return (
-        f"the document is in {name} ({language}), and the classifier reads {NAMES[CLAUSE_LANGUAGE]} only: "
+        f"the document is in {name} ({language}), and {READS_ONLY}: "
         f"its findings, score and gaps do not describe this document; audit an English translation"
     )
+
+
+def language_warnings(warnings: Sequence[str]) -> list[str]:
+    """The language warnings among a document's ``warnings`` (as :func:`audit_language` made them)."""
+    return [warning for warning in warnings if READS_ONLY in warning]

@@ -163,6 +163,24 @@ def test_gaps_for_a_document_and_a_country(dashboard_env):
     assert any("Gaps across 1 document(s)" in h.value for h in app.subheader)
 
 
+def test_gaps_of_a_document_the_classifier_cannot_read_are_not_assessed(dashboard_env, tmp_path):
+    from analyzer.pipeline import audit_document
+
+    thai = tmp_path / "thai.txt"
+    thai.write_text("มาตรา ๑ ผู้เสียหายจากการค้ามนุษย์ต้องได้รับที่พักโดยไม่มีเงื่อนไข\n", encoding="utf-8")  # ours
+    with Store(dashboard_env) as store:
+        store.save(audit_document(thai, country="LA"))
+    app = open_document("gaps", dashboard_env, "LA")
+    assert any("in Thai (th)" in unescaped(w.value) for w in app.warning)
+    assert [h.value for h in app.subheader] == ["Gaps: not assessed"]  # neither 13 gaps nor contradictions
+    app.radio(key="gaps-scope").set_value("a country").run()
+    app.selectbox(key="gaps-country").set_value("LA").run()
+    assert [unescaped(i.value) for i in app.info] == [
+        "1 stored document in a language the classifier does not read adds no findings to these figures: "
+        "thai.txt (LA, Thai)."
+    ]
+
+
 def test_compare_filters_countries(dashboard_env):
     app = screen("compare").run()
     table = app.dataframe[0].value

@@ -1,4 +1,4 @@
-"""How much of a document is in a language the classifier does not read, and what the audit says of it."""
+"""How much of a document is in a language the classifier does not read, and what the audit records of it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 from helpers import fixture_path
 
-from analyzer.ingest.language import document_language_warning, language_shares, unread_share
+from analyzer.ingest.language import audit_language, language_shares, language_warnings
 
 
 @cache
@@ -25,31 +25,41 @@ def malay() -> str:
 
 def test_shares_of_one_language_documents():
     assert language_shares(english()) == {"en": 1.0}
-    assert unread_share(malay()) == (1.0, "ms")  # a few pieces read as Indonesian: not read either
     assert language_shares(text("th-anti-trafficking-act-be2551-th.txt")) == {"th": 1.0}
-    assert language_shares("") == {} and unread_share("") == (0.0, None)
+    assert set(language_shares(malay())) <= {"ms", "id"}  # a few pieces read as Indonesian: not read either
+    assert language_shares("") == {}
 
 
 @pytest.mark.parametrize(
-    "english_chars, malay_chars, low, high, says",
+    "parts, guessed, language, says",
     [
-        (80_000, 0, 0.0, 0.0, None),
-        (76_000, 3_000, 0.0, 0.15, None),  # a few lines of Malay: no warning
-        (64_000, 16_000, 0.15, 0.3, "about"),  # the English Act with part of its Malay text
-        (40_000, 40_000, 0.4, 0.6, ""),  # half and half: one of the two warnings
-        (0, 80_000, 1.0, 1.0, "the document is in Malay (ms), and the classifier reads English only"),
+        ([("en", 80_000)], "en", "en", None),
+        ([("en", 76_000), ("ms", 3_000)], "en", "en", None),  # a few lines of Malay: no warning
+        ([("en", 64_000), ("ms", 16_000)], "en", "en", "about 2"),  # the English Act and part of its Malay
+        ([("ms", 20_000), ("en", 60_000)], "ms", "en", "about 2"),  # the Malay first: the opening misleads
+        ([("en", 20_000), ("ms", 60_000)], "en", "ms", "the document is in Malay (ms)"),
+        (
+            [("ms", 80_000)],
+            "ms",
+            "ms",
+            "the document is in Malay (ms), and the classifier reads English only",
+        ),
+        ([("th", 10_000)], "th", "th", "the document is in Thai (th)"),
+        ([], "und", "und", None),  # nothing to tell: the reader's guess stands
     ],
 )
-def test_bilingual_documents_are_warned_of_by_their_share(english_chars, malay_chars, low, high, says):
-    mixed = english()[:english_chars] + "\n" + malay()[:malay_chars]
-    share, language = unread_share(mixed)
-    assert low <= share <= high
-    warning = document_language_warning(mixed)
+def test_the_audit_records_the_language_of_the_whole_text_and_warns_by_its_share(
+    parts, guessed, language, says
+):
+    sources = {"en": english, "ms": malay, "th": lambda: text("th-anti-trafficking-act-be2551-th.txt")}
+    mixed = "\n".join(sources[code]()[:chars] for code, chars in parts)
+    recorded, warning = audit_language(mixed, guessed)
+    assert recorded == language
     if says is None:
         assert warning is None
     else:
-        assert warning is not None and warning.startswith(says) and "Malay (ms)" in warning
-        assert language == "ms"
+        assert warning is not None and warning.startswith(says) and language_warnings([warning]) == [warning]
+        assert "Malay (ms)" in warning or "Thai (th)" in warning
 
 
 def test_a_long_document_is_read_in_at_most_24_pieces(monkeypatch):
@@ -60,3 +70,4 @@ def test_a_long_document_is_read_in_at_most_24_pieces(monkeypatch):
     long = "\n".join([english()] * 20)  # 1.6 million characters
     assert language_shares(long) == {"en": 1.0}
     assert len(read) == 24 and long.startswith(read[0]) and long.endswith(read[-1])
+    assert language_shares(long, limit=1) == {"en": 1.0}  # at least the first and the last piece

@@ -10,7 +10,7 @@ from analyzer.dashboard import resources
 from analyzer.dashboard.uploads import Inspected, audit_upload, inspect_upload, save_upload
 from analyzer.dashboard.widgets import document_label, go_to, plain
 from analyzer.errors import InputError
-from analyzer.ingest.language import document_language_warning
+from analyzer.ingest.language import audit_language
 
 COUNTRIES = {
     "": "not given",
@@ -55,7 +55,7 @@ def _labels(upload, inspected: Inspected, number: int) -> tuple[str, str]:
     )
     for warning in document.warnings:
         st.warning(plain(warning))
-    if unread := document_language_warning(document.text):  # said before the audit, not only after it
+    if unread := audit_language(document.text, document.language)[1]:  # said before the audit, too
         st.warning(plain(unread))
     left, right = st.columns(2)
     codes = list(COUNTRIES)

@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from analyzer.dashboard import resources
-from analyzer.dashboard.widgets import emit_thresholds, pick_document
+from analyzer.dashboard.widgets import emit_thresholds, pick_document, plain
+from analyzer.ingest.language import language_warning, language_warnings
 from analyzer.report.html_text import esc, first_sentence, principle_name
 from analyzer.score import asserted
-from analyzer.store import contradictions, country_gaps, spreadsheet_safe
+from analyzer.store import contradictions, country_gaps, spreadsheet_safe, unread_note
 from analyzer.types import AuditResult
 
 
@@ -54,6 +55,12 @@ def _document() -> None:
     if row is None:
         return
     result = resources.result(row)
+    for warning in language_warnings(result.document.warnings):
+        st.warning(plain(warning))
+    if language_warning(result.document.language):  # no clause read: nothing to say of gaps
+        st.subheader("Gaps: not assessed")
+        st.caption("The classifier does not read this document's language, so it found no clause either way.")
+        return
     st.subheader(f"Gaps ({len(result.gaps)})")
     if result.gaps:
         st.caption("Principles that no clause of this document protects.")
@@ -79,6 +86,8 @@ def _country() -> None:
         gaps = country_gaps(country, store)
         pairs = contradictions(country, store)
     count = int((documents["country"] == country).sum())
+    if note := unread_note(documents[documents["country"] == country]):
+        st.info(plain(note[0].upper() + note[1:] + "."))
     st.subheader(f"Gaps across {count} document(s) ({len(gaps)})")
     if gaps:
         st.html(gaps_html(gaps))
