@@ -23,12 +23,13 @@ run: setup
 	@echo "Reports of the sample SOP: out/sample-audit/ (HTML report, highlighted PDF, JSON, CSV)."
 	$(BIN)/dnh app --samples --db out/dashboard.duckdb --port $(PORT)
 
-# One test process per core (pytest-xdist); each test file runs whole in one process, so its module
-# fixtures (an audit, a trained model) are made once. TEST_WORKERS=0 runs the suite in this process.
+# One test process per core, at most 4 (pytest-xdist; each takes ~350 MB, and timing margins shrink with
+# load); each test file runs whole in one process, so its module fixtures (an audit, a trained model)
+# are made once (session fixtures once per process). TEST_WORKERS=0 runs the suite in this process.
 TEST_WORKERS ?= auto
 
 test: setup
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check analyzer tests

@@ -34,9 +34,13 @@ def one_line(result, *says: str) -> None:
 @pytest.mark.parametrize(
     "purpose, args, says",
     [
-        ("segment into a missing folder", ["segment", SOP, "-o", "{tmp}/no/such/out.jsonl"], "No such file"),
-        ("segment into a folder", ["segment", SOP, "-o", "{tmp}"], "Is a directory"),
-        ("classify into a folder", ["classify", "{tmp}/one.jsonl", "-o", "{tmp}"], "Is a directory"),
+        (
+            "segment into a missing folder",
+            ["segment", SOP, "-o", "{tmp}/no/such/out.jsonl"],
+            "no such folder",
+        ),
+        ("segment into a folder", ["segment", SOP, "-o", "{tmp}"], "(a folder)"),
+        ("classify into a folder", ["classify", "{tmp}/one.jsonl", "-o", "{tmp}"], "(a folder)"),
         (
             "audit into a file",
             ["audit", SOP, "--no-store", "--out", "{tmp}/one.jsonl"],
@@ -55,7 +59,13 @@ def one_line(result, *says: str) -> None:
             ["train", "--corpus", "{tmp}", "--out", "{tmp}/m"],
             "not a corpus",
         ),
-        ("render a PDF as a source", ["corpus", "render", SOP], "not a sample-document source"),
+        ("render a PDF as a source", ["corpus", "render", SOP, "--out-dir", "{tmp}"], "not a sample-doc"),
+        (
+            "render a missing source",
+            ["corpus", "render", "{tmp}/none.md", "--out-dir", "{tmp}"],
+            "no such file",
+        ),
+        ("train into a file", ["train", "--out", "{tmp}/one.jsonl"], "a file of that name exists"),
         ("the principles in XML", ["taxonomy", "--format", "xml"], "choose table or json"),
     ],
 )
@@ -80,7 +90,17 @@ def test_segment_reads_the_other_documents_of_a_folder_after_a_bad_one(tmp_path)
     assert read == {str(folder / "a.pdf"), str(folder / "z.pdf")}
 
 
-def test_report_names_follow_the_order_of_the_documents_and_counted_findings_are_marked(tmp_path):
+def test_report_names_follow_the_order_of_the_documents_and_counted_findings_are_marked(
+    tmp_path, monkeypatch
+):
+    import analyzer.batch
+
+    audit_many = analyzer.batch.audit_many
+
+    def last_first(*args, **kwargs):  # as workers may finish: the last document given first
+        yield from reversed(list(audit_many(*args, **kwargs)))
+
+    monkeypatch.setattr(analyzer.batch, "audit_many", last_first)
     docx, pdf = DOCUMENTS / "ph-referral-guidelines.docx", DOCUMENTS / "ph-referral-guidelines.pdf"
     out = tmp_path / "out"
     db = tmp_path / "audits.duckdb"
@@ -125,7 +145,17 @@ def test_a_password_given_for_a_pdf_that_needs_none_prints_no_python_warning():
 
     from analyzer.ingest.pdf_checks import open_quietly
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings(record=True) as caught:  # the filters in force, warnings recorded
         open_quietly(SOP, "secret").close()
-    assert caught == []
+        warnings.warn("a password is no longer needed here", UserWarning, stacklevel=1)  # others still show
+    assert [str(w.message) for w in caught] == ["a password is no longer needed here"]
+
+
+def test_classify_leaves_an_existing_output_alone_when_it_cannot_run(tmp_path):
+    clauses, out = tmp_path / "one.jsonl", tmp_path / "out.jsonl"
+    clauses.write_text(json.dumps({"id": "1", "text": "Victims shall not be detained."}) + "\n")
+    out.write_text("earlier results\n")
+    one_line(dnh("classify", clauses, "-o", out, "--model", tmp_path), "not a model folder")
+    assert out.read_text() == "earlier results\n"
+    assert dnh("classify", clauses, "-o", out).exit_code == 0
+    assert json.loads(out.read_text())["findings"]

@@ -35,16 +35,33 @@ def fail(message: str) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def writable_file(path: Path) -> Path:
+    """``path``, or one line and the bad-input status when no file can be written there: a folder, a
+    folder that does not exist, no permission. Checked before the work (so that a long run is not lost to
+    a mistyped ``-o``) without opening the file (an existing one is left as it is until the output is
+    ready)."""
+    import os
+
+    if path.is_dir():
+        reason = "a folder"
+    elif not path.parent.is_dir():
+        reason = "no such folder"
+    elif not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        reason = "permission denied"
+    else:
+        return path
+    fail(f"{path}: cannot write this file ({reason})")
+
+
 def output_file(path: Path | None):
-    """``path`` opened for writing text (stdout when None), or one line and the bad-input status when it
-    cannot be: a folder, a folder that does not exist, no permission. Called before the work, so that a
-    long run is not lost to a mistyped ``-o``."""
+    """``path`` (checked by :func:`writable_file`) opened for writing text, or stdout when None; one line
+    and the bad-input status if it still cannot be opened."""
     import sys
 
     if path is None:
         return sys.stdout
     try:
-        return open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+        return open(writable_file(path), "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
     except OSError as error:
         fail(f"{path}: cannot write this file ({_reason(error)})")
 

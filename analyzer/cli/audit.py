@@ -16,6 +16,7 @@ from analyzer.cli.app import (
     load_classifier,
     open_store,
     output_folder,
+    writable_file,
 )
 from analyzer.cli.progress import ProgressBar
 from analyzer.errors import InputError
@@ -87,8 +88,11 @@ def audit(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    try:  # a file named twice (itself and in its folder) is audited once
-        documents = list({path.resolve(): path for path in iter_documents(paths)}.values())
+    try:  # a file named twice (itself and in its folder) is audited once, under its first name
+        named: dict[Path, Path] = {}
+        for path in iter_documents(paths):
+            named.setdefault(path.resolve(), path)
+        documents = list(named.values())
     except InputError as error:
         fail(str(error))
     classifier = load_classifier(model)
@@ -256,8 +260,7 @@ def compare(
     if out is not None:  # checked before the matrix is printed, not after
         if out.suffix.lower() not in EXPORT_SUFFIXES:
             fail(f"--out {out}: give a file ending in {' or '.join(EXPORT_SUFFIXES)}")
-        if out.is_dir() or not out.parent.is_dir():
-            fail(f"--out {out}: cannot write this file ({'a folder' if out.is_dir() else 'no such folder'})")
+        writable_file(out)
     with open_store(db) as opened:
         matrix = country_matrix(opened, stance=stance)
         note = unread_note(load_documents(opened))

@@ -26,7 +26,9 @@ def corpus_render(
     from analyzer.corpus.render import render
 
     for source in sources:
-        if source.suffix.lower() != ".md" or not source.is_file():
+        if not source.is_file():
+            fail(f"{source}: no such file")
+        if source.suffix.lower() != ".md":
             fail(f"{source}: not a sample-document source (a .md file, as corpus/documents/src/*.md)")
     try:
         for source in sources:

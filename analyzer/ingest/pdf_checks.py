@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import mmap
 import re
-import warnings
 import zlib
 from pathlib import Path
 
@@ -62,15 +61,17 @@ def check_pdf(path: Path, *, password: str | None, limits: Limits) -> list[str]:
     return []
 
 
-NEEDLESS_PASSWORD = "A password was provided, but no password was needed"  # pikepdf's UserWarning
-
-
 def open_quietly(path: Path, password: str | None, **options) -> pikepdf.Pdf:
-    """``pikepdf.open`` without its warning, printed on the terminal as a Python warning, that a password
-    was given for a PDF that needs none: one ``--password`` serves a whole batch, most of it unlocked."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=NEEDLESS_PASSWORD)
-        return pikepdf.open(path, password=password or "", **options)
+    """``pikepdf.open``, with ``password`` only if the PDF needs one: pikepdf prints a Python warning on
+    the terminal for a password given to a PDF that needs none, and one ``--password`` serves a whole
+    batch, most of it unlocked. (Tried without first, rather than with the warning filtered: a filter set
+    around each call is not thread-safe, and the dashboard and Dask workers open PDFs in threads.)"""
+    if not password:
+        return pikepdf.open(path, **options)
+    try:
+        return pikepdf.open(path, **options)
+    except pikepdf.PasswordError:
+        return pikepdf.open(path, password=password, **options)
 
 
 def _open(path: Path, password: str | None) -> pikepdf.Pdf:

@@ -31,12 +31,12 @@ CSV_COLUMNS = (
     "stance",
     "confidence",
     "needs_review",
-    "asserted",
     "evidence",
     "rationale",
     "recommended_wording",
     "clause_text",
     "ocr_confidence",
+    "asserted",  # added last: columns are only ever added, so scripts reading by position keep working
 )
 
 

@@ -29,9 +29,6 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-EXPORT_SUFFIXES = (".csv", ".parquet")
-
-
 def export(df: pd.DataFrame, path: Path | str) -> Path:
     """Write ``df`` to ``path``: ``.csv`` (spreadsheet-safe, UTF-8) or ``.parquet``; return the path."""
     path = Path(path)
@@ -42,5 +39,7 @@ def export(df: pd.DataFrame, path: Path | str) -> Path:
     elif suffix == ".parquet":
         df.to_parquet(path)
     else:
-        raise ValueError(f"cannot export to {suffix or 'a file without extension'!r}: use .csv or .parquet")
+        raise ValueError(
+            f"cannot export to {suffix or 'a file without extension'!r}: use {' or '.join(EXPORT_SUFFIXES)}"
+        )
     return path
