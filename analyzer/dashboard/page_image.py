@@ -9,6 +9,8 @@ leaves them without annotations.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from analyzer.errors import InputError
 from analyzer.report.pdf import Highlight, highlights, stance_colour
-from analyzer.types import AuditResult
+from analyzer.types import AuditResult, Finding
 
 FILL_ALPHA = 90
 OUTLINE_WIDTH = 3
@@ -36,8 +38,17 @@ class PageImage:
     note: str = ""
 
 
-def page_highlights(result: AuditResult, page: int, *, include_review: bool = True) -> list[Highlight]:
-    """The highlights of ``result`` that fall on ``page``."""
+def page_highlights(
+    result: AuditResult,
+    page: int,
+    *,
+    include_review: bool = True,
+    findings: Iterable[Finding] | None = None,
+) -> list[Highlight]:
+    """The highlights of ``result`` that fall on ``page``: of all its findings, or of ``findings`` only
+    (those the screen's filters show, so that the page shows what the list shows)."""
+    if findings is not None:
+        result = dataclasses.replace(result, findings=tuple(findings))
     return [h for h in highlights(result, include_review=include_review) if h.page == page]
 
 

@@ -112,7 +112,7 @@ def test_the_document_screen_shows_findings_in_context(dashboard_env):
     app = open_document("document", dashboard_env, "MY")
     body = html_of(app)
     assert 'class="dnh-clause HARMFUL' in body and "<mark>" in body and "Better wording:" in body
-    assert [m.label for m in app.metric][:2] == ["Score (100 = only protective)", "Harmful provisions"]
+    assert [m.label for m in app.metric][:2] == ["Score (100 = only protective)", "Harmful findings"]
     assert app.get("imgs") or app.get("image"), "the page image is shown"
     labels = [button.label for button in app.get("download_button")]
     assert labels == ["HTML report", "Findings (CSV)", "Audit (JSON)", "Highlighted PDF"]
@@ -271,6 +271,31 @@ def test_the_review_scope_chosen_from_a_document_survives_reruns(dashboard_env):
     app.selectbox(key="doc_id-picker").set_value(doc_id_of(dashboard_env, "TH")).run()
     assert not app.exception
     assert app.radio(key="review-scope").value == "All findings of a document"
+
+
+def test_an_encrypted_upload_without_its_password_points_to_the_password_box(dashboard_env, tmp_path):
+    import pdfgen
+
+    encrypted = pdfgen.make_bad_inputs(tmp_path)["encrypted"]
+    app = screen("analyse").run()
+    app.get("file_uploader")[0].set_value((encrypted.name, encrypted.read_bytes(), "application/pdf")).run()
+    message = unescaped(app.error[0].value)
+    assert "password-protected" in message and "Encrypted PDF?" in message and "--password" not in message
+
+
+def test_the_page_image_shows_the_findings_the_filters_show():
+    from analyzer.dashboard.page_image import page_highlights
+    from analyzer.pipeline import audit_document
+
+    result = audit_document(SAMPLES_DIR / "my-shelter-sop.pdf")
+    harmful = {f.clause_id for f in result.findings if f.stance == "HARMFUL"}
+    page = min(c.pages[0] for c in result.clauses if c.clause_id in harmful and c.pages)
+    every = page_highlights(result, page)
+    assert "HARMFUL" in {h.stance for h in every}
+    protective = [f for f in result.findings if f.stance == "PROTECTIVE"]
+    shown = page_highlights(result, page, findings=protective)
+    assert {h.stance for h in shown} <= {"PROTECTIVE"} and len(shown) < len(every)
+    assert page_highlights(result, page, findings=[]) == []
 
 
 def test_an_encrypted_upload_shows_its_pages_and_highlights_in_the_session(dashboard_env, tmp_path):

@@ -41,7 +41,10 @@ def _inspect(upload, password: str) -> Inspected | str:
                 path = save_upload(upload.name, data, resources.uploads_dir())
                 seen[key] = inspect_upload(path, password=password or None)
             except InputError as error:
-                seen[key] = f"{upload.name}: {' '.join(error.reason.split())}"
+                reason = " ".join(error.reason.split()).replace(  # the command line's words, here the box's
+                    "give the password with --password", "enter it under 'Encrypted PDF?' above"
+                )
+                seen[key] = f"{upload.name}: {reason}"
     return seen[key]
 
 
@@ -103,7 +106,7 @@ def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> No
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
             st.success(
                 f"{plain(upload.name)}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
-                f"{card['protective']} protective provisions, {card['needs_review']} to review; {score}."
+                f"{card['protective']} protective findings, {card['needs_review']} to review; {score}."
             )
             last, audited = result.document.doc_id, audited + 1
             if password:  # for the page view and the highlighted PDF, in this browser session only

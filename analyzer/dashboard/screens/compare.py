@@ -13,8 +13,8 @@ from analyzer.store import country_matrix, country_scores, load_findings, spread
 from analyzer.types import PRINCIPLE_IDS
 
 MEASURES = {
-    "Harmful provisions": ("HARMFUL", "reds"),
-    "Protective provisions": ("PROTECTIVE", "greens"),
+    "Harmful findings": ("HARMFUL", "reds"),  # one per clause and principle: a clause may harm two
+    "Protective findings": ("PROTECTIVE", "greens"),
     "Score (100 × protective / (protective + harmful))": (None, "redyellowgreen"),
 }
 

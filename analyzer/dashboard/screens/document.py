@@ -36,6 +36,15 @@ def review_labels(reviews: pd.DataFrame) -> dict[tuple[str, str], str]:
     return labels
 
 
+FINDINGS_HELP = (
+    "Asserted findings: one per clause and principle, so a clause that harms two principles counts twice."
+)
+REVIEWS_NOTE = (
+    "Reviews are recorded beside the findings (the badges below) and exported for retraining; they do not "
+    "change the model's findings, the score or the highlights."
+)
+
+
 def _filters(result: AuditResult) -> list[Finding]:
     taxonomy = resources.taxonomy()
     emit = emit_thresholds(result)
@@ -48,7 +57,8 @@ def _filters(result: AuditResult) -> list[Finding]:
     floor = right.slider("Lowest confidence shown", 0.0, 1.0, 0.0, 0.05, key="f-confidence")
     st.caption(
         f"A finding is asserted and counted in the score when its confidence reaches its stance's threshold "
-        f"({thresholds_text(emit)}); below it, it needs review."
+        f"({thresholds_text(emit)}). Findings near it (from 0.15 below to at most 0.15 above) are marked "
+        f"'needs review'."
     )
     return [
         f
@@ -107,7 +117,7 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
         image = render_page(
             source,
             int(page),
-            page_highlights(result, int(page)),
+            page_highlights(result, int(page), findings=shown),
             selected=selected,
             scale=2.0,
             password=resources.password(result.document.doc_id),
@@ -116,7 +126,9 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
         st.error(plain(f"{source.name}: {error.reason}"))
         return
     st.image(
-        image.image, caption=f"Page {page} of {pages}: red harmful, green protective, pale = needs review"
+        image.image,
+        caption=f"Page {page} of {pages}: the findings the filters show; red harmful, green protective, "
+        "grey neutral, pale = needs review",
     )
     if image.note:
         st.warning(image.note)
@@ -148,8 +160,8 @@ def show() -> None:
     metrics[0].metric(
         "Score (100 = only protective)", "–" if card.get("score") is None else f"{card['score']:.0f}"
     )
-    metrics[1].metric("Harmful provisions", card.get("harmful", 0))
-    metrics[2].metric("Protective provisions", card.get("protective", 0))
+    metrics[1].metric("Harmful findings", card.get("harmful", 0), help=FINDINGS_HELP)
+    metrics[2].metric("Protective findings", card.get("protective", 0), help=FINDINGS_HELP)
     metrics[3].metric("To review", card.get("needs_review", 0))
     metrics[4].metric("Gaps", len(result.gaps))
     for warning in result.document.warnings:
@@ -160,6 +172,8 @@ def show() -> None:
     shown = _filters(result)
     with resources.store() as store:
         reviews = review_labels(store.reviews(doc_id=result.document.doc_id))
+    if reviews:
+        st.caption(REVIEWS_NOTE)
     text, page = st.columns([1, 1])
     with text:
         _clauses(result, shown, reviews)

@@ -137,6 +137,8 @@ def show() -> None:
     else:
         row = pick_document(resources.documents())
         queue = findings[findings["doc_id"] == row["doc_id"]] if row is not None else findings.iloc[0:0]
+        if row is not None and queue.empty:
+            st.info("The classifier made no finding in this document: there is nothing to review.")
     labels = {
         (r["clause_id"], r["principle"]): f"already reviewed: {r['decision']}" for _, r in reviews.iterrows()
     }
