@@ -106,8 +106,10 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
             "Jump to a finding", choices, index=first, format_func=label, key=f"jump-{result.document.doc_id}"
         )
         selected = finding.clause_id
-        if st.session_state.get("jumped") != (result.document.doc_id, finding.clause_id, finding.principle):
-            st.session_state["jumped"] = (result.document.doc_id, finding.clause_id, finding.principle)
+        jumped = (result.document.doc_id, finding.clause_id, finding.principle)
+        # a new finding chosen, or the screen shown again (Streamlit forgets the page of a screen left)
+        if st.session_state.get("jumped") != jumped or page_key not in st.session_state:
+            st.session_state["jumped"] = jumped
             st.session_state[page_key] = min(clauses[selected].pages)
     pages = result.document.page_count or 1
     if not 1 <= st.session_state.get(page_key, 1) <= pages:
