@@ -324,4 +324,3 @@ def test_an_encrypted_upload_shows_its_pages_and_highlights_in_the_session(dashb
     other.selectbox(key="doc_id-picker").set_value(app.session_state["doc_id"]).run()
     assert not other.exception, other.exception
     assert other.error and "upload it again with its password" in unescaped(other.error[0].value)
-
