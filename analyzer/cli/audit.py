@@ -236,7 +236,7 @@ def _country_code(country: str | None) -> str | None:
     if code is not None and code not in known:
         typer.echo(
             f"dnh: warning: --country {code} is not the code of an ASEAN member state or INT "
-            f"({', '.join(known)}); it is stored as given",
+            f"({', '.join(known)}); it is kept",
             err=True,
         )
     return code
