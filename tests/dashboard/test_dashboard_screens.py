@@ -324,3 +324,19 @@ def test_an_encrypted_upload_shows_its_pages_and_highlights_in_the_session(dashb
     other.selectbox(key="doc_id-picker").set_value(app.session_state["doc_id"]).run()
     assert not other.exception, other.exception
     assert other.error and "upload it again with its password" in unescaped(other.error[0].value)
+
+
+def test_the_heatmap_names_every_principle_and_leaves_empty_cells_blank():
+    import numpy as np
+    import pandas as pd
+
+    from analyzer.dashboard.screens.compare import heatmap
+
+    matrix = pd.DataFrame(
+        {"Non-punishment of victims": [1.0, np.nan], "Freedom of movement": [np.nan, 2.0]},
+        index=pd.Index(["MY", "TH"], name="country"),
+    )
+    cells, labels = heatmap(matrix, scheme="reds", title="Score").to_dict()["layer"]
+    axis = cells["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False and axis["labelLimit"] >= 300
+    assert {"filter": "isValid(datum.value)"} in labels["transform"]

@@ -23,14 +23,24 @@ def heatmap(matrix: pd.DataFrame, *, scheme: str, title: str) -> alt.Chart:
     """``matrix`` (countries × principle names) as a heatmap with the values written in the cells."""
     long = matrix.reset_index().melt(id_vars="country", var_name="principle", value_name="value")
     base = alt.Chart(long).encode(
-        x=alt.X("principle:N", sort=list(matrix.columns), title=None, axis=alt.Axis(labelAngle=-40)),
+        x=alt.X(
+            "principle:N",
+            sort=list(matrix.columns),
+            title=None,
+            # every principle named in full (Vega-Lite drops overlapping labels and cuts long ones)
+            axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=320),
+        ),
         y=alt.Y("country:N", title=None),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme), title=title),
         tooltip=["country", "principle", alt.Tooltip("value:Q", format=".0f")],
     )
-    labels = base.mark_text(fontSize=12).encode(text=alt.Text("value:Q", format=".0f"))
+    labels = (  # no text in an empty cell (a score with no binding finding), rather than "null"
+        base.transform_filter("isValid(datum.value)")
+        .mark_text(fontSize=12)
+        .encode(text=alt.Text("value:Q", format=".0f"))
+    )
     return (cells + labels).properties(height=max(160, 42 * len(matrix)))
 
 
@@ -77,7 +87,7 @@ def show() -> None:
     st.caption("Documents per country: " + ", ".join(f"{c} {n}" for c, n in counts.items() if c in countries))
     if note := unread_note(documents[documents["country"].isin(countries)]):
         st.info(plain(note[0].upper() + note[1:] + "."))
-    st.dataframe(named, width="stretch")
+    st.dataframe(named.round(1), width="stretch")
     st.download_button(
         "Download the table (CSV)",
         spreadsheet_safe(shown).to_csv(index=False).encode("utf-8"),
