@@ -340,3 +340,19 @@ def test_the_heatmap_names_every_principle_and_leaves_empty_cells_blank():
     axis = cells["encoding"]["x"]["axis"]
     assert axis["labelOverlap"] is False and axis["labelLimit"] >= 300
     assert {"filter": "isValid(datum.value)"} in labels["transform"]
+
+
+def test_contradictions_between_documents_read_as_names_and_numbers(dashboard_env):
+    from analyzer.pipeline import audit_document
+
+    with Store(dashboard_env) as store:  # a second MY document: the SOP as its DOCX
+        store.save(audit_document(SAMPLES_DIR / "my-shelter-sop.docx", country="MY"))
+    app = screen("gaps").run()
+    app.radio(key="gaps-scope").set_value("a country").run()
+    app.selectbox(key="gaps-country").set_value("MY").run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert not table.empty and not [c for c in table.columns if c.endswith(("doc_id", "clause_id"))]
+    from analyzer.types import PRINCIPLE_IDS
+
+    assert not set(table["principle"]) & set(PRINCIPLE_IDS)  # names, not IDs

@@ -98,7 +98,10 @@ def _country() -> None:
     if pairs.empty:
         st.success("None found.")
         return
-    st.dataframe(pairs, hide_index=True, width="stretch")
+    taxonomy = resources.taxonomy()
+    readable = pairs.drop(columns=[c for c in pairs.columns if c.endswith(("doc_id", "clause_id"))])
+    readable["principle"] = readable["principle"].map(lambda p: principle_name(taxonomy, p))
+    st.dataframe(readable, hide_index=True, width="stretch")  # the CSV keeps the ids
     st.download_button(
         "Download (CSV)",
         spreadsheet_safe(pairs).to_csv(index=False).encode("utf-8"),
