@@ -173,6 +173,8 @@ def test_gaps_of_a_document_the_classifier_cannot_read_are_not_assessed(dashboar
     app = open_document("gaps", dashboard_env, "LA")
     assert any("in Thai (th)" in unescaped(w.value) for w in app.warning)
     assert [h.value for h in app.subheader] == ["Gaps: not assessed"]  # neither 13 gaps nor contradictions
+    document = open_document("document", dashboard_env, "LA")
+    assert next(m for m in document.metric if m.label == "Gaps").value == "not assessed"
     app.radio(key="gaps-scope").set_value("a country").run()
     app.selectbox(key="gaps-country").set_value("LA").run()
     assert [unescaped(i.value) for i in app.info] == [

@@ -30,7 +30,7 @@ def heatmap(matrix: pd.DataFrame, *, scheme: str, title: str) -> alt.Chart:
             # every principle named in full (Vega-Lite drops overlapping labels and cuts long ones)
             axis=alt.Axis(labelAngle=-40, labelOverlap=False, labelLimit=320),
         ),
-        y=alt.Y("country:N", title=None),
+        y=alt.Y("country:N", title=None, axis=alt.Axis(labelOverlap=False)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme), title=title),

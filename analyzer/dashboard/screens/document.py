@@ -17,6 +17,7 @@ from analyzer.dashboard.widgets import (
     thresholds_text,
 )
 from analyzer.errors import InputError
+from analyzer.ingest.language import language_warning
 from analyzer.report.html_text import page_label, principle_name
 from analyzer.score import is_asserted
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Finding
@@ -101,7 +102,21 @@ def _page(result: AuditResult, shown: list[Finding]) -> None:
     selected, page_key = None, f"page-{result.document.doc_id}"
     if choices:
         emit = emit_thresholds(result)
-        first = next((i for i, f in enumerate(choices) if f.stance == "HARMFUL" and is_asserted(f, emit)), 0)
+        # the finding chosen before, if the screen is shown again (the browser forgets a left screen's
+        # widgets, and "jumped" is kept for it), else the first asserted harmful one
+        chosen = st.session_state.get("jumped")
+        first = next(
+            (
+                i
+                for i, f in enumerate(choices)
+                if chosen == (result.document.doc_id, f.clause_id, f.principle)
+            ),
+            None,
+        )
+        if first is None:
+            first = next(
+                (i for i, f in enumerate(choices) if f.stance == "HARMFUL" and is_asserted(f, emit)), 0
+            )
         finding = st.selectbox(
             "Jump to a finding", choices, index=first, format_func=label, key=f"jump-{result.document.doc_id}"
         )
@@ -165,7 +180,8 @@ def show() -> None:
     metrics[1].metric("Harmful findings", card.get("harmful", 0), help=FINDINGS_HELP)
     metrics[2].metric("Protective findings", card.get("protective", 0), help=FINDINGS_HELP)
     metrics[3].metric("To review", card.get("needs_review", 0))
-    metrics[4].metric("Gaps", len(result.gaps))
+    unread = language_warning(result.document.language) is not None  # nothing read: no gaps to count
+    metrics[4].metric("Gaps", "not assessed" if unread else len(result.gaps))
     for warning in result.document.warnings:
         st.warning(plain(warning))
     _downloads(result, row)
