@@ -78,9 +78,8 @@ def audit_parsed(
     on_stage("segment", STAGES["segment"])
     clauses = tuple(segment(document))  # in the reader's language: its sentence rules
     language, warning = audit_language(document.text, document.language)
-    if warning and warning not in document.warnings:
-        document = dataclasses.replace(document, warnings=(*document.warnings, warning))
-    document = dataclasses.replace(document, language=language)
+    added = (warning,) if warning and warning not in document.warnings else ()
+    document = dataclasses.replace(document, language=language, warnings=(*document.warnings, *added))
     on_stage("classify", STAGES["classify"])
     findings = tuple(classifier.classify_clauses(clauses))
     on_stage("score", STAGES["score"])

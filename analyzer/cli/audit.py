@@ -73,7 +73,7 @@ def audit(
     from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
-    from analyzer.ingest.language import language_warning
+    from analyzer.ingest.language import unread
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
@@ -147,8 +147,8 @@ def audit(
             pages += result.document.page_count
             findings += card["findings"]
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
-            unread = language_warning(result.document.language) is not None  # as the audit recorded it
-            gap_text = "not assessed (language)" if unread else ", ".join(result.gaps) or "none"
+            not_read = unread(result.document.language)  # as the audit recorded it
+            gap_text = "not assessed (language)" if not_read else ", ".join(result.gaps) or "none"
             bar.echo(
                 f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
                 f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: {gap_text}"

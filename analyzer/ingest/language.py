@@ -129,13 +129,18 @@ def audit_language(text: str, guessed: str) -> tuple[str, str | None]:
     return CLAUSE_LANGUAGE, None
 
 
+def unread(language: str | None) -> bool:
+    """Whether ``language`` (a code as a document records it) is one the classifier does not read
+    (:data:`analyzer.types.CLAUSE_LANGUAGE`): False for English, for text too short to tell (``"und"``)
+    and for no language at all (None, or NaN in a store's DataFrame)."""
+    return isinstance(language, str) and bool(language) and language not in (CLAUSE_LANGUAGE, "und")
+
+
 def language_warning(language: str | None) -> str | None:
-    """The warning of a document in ``language`` when the classifier does not read it
-    (:data:`analyzer.types.CLAUSE_LANGUAGE`): the rules and the model read English words, so such a
-    document gets no findings, no score and every principle as a gap, which says nothing about its
-    provisions. None for English, for text too short to tell (``"und"``) and for no language at all
-    (None, or NaN in a store's DataFrame)."""
-    if not isinstance(language, str) or not language or language in (CLAUSE_LANGUAGE, "und"):  # NaN too
+    """The warning of a document in ``language`` when the classifier does not read it (:func:`unread`):
+    the rules and the model read English words, so such a document gets no findings, no score and every
+    principle as a gap, which says nothing about its provisions. None otherwise."""
+    if not unread(language):
         return None
     name = NAMES.get(language, language)
     return (

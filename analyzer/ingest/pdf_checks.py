@@ -66,11 +66,11 @@ def open_quietly(path: Path, password: str | None, **options) -> pikepdf.Pdf:
     the terminal for a password given to a PDF that needs none, and one ``--password`` serves a whole
     batch, most of it unlocked. (Tried without first, rather than with the warning filtered: a filter set
     around each call is not thread-safe, and the dashboard and Dask workers open PDFs in threads.)"""
-    if not password:
-        return pikepdf.open(path, **options)
     try:
         return pikepdf.open(path, **options)
     except pikepdf.PasswordError:
+        if not password:
+            raise
         return pikepdf.open(path, password=password, **options)
 
 

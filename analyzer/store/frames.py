@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.ingest.language import NAMES, language_warning
+from analyzer.ingest.language import NAMES
+from analyzer.ingest.language import unread as unread_language
 from analyzer.store.database import Store
 from analyzer.store.schema import ASSERTED
 from analyzer.types import PRINCIPLE_IDS
@@ -87,7 +88,7 @@ def unread_note(documents: pd.DataFrame, *, shown: int = 5) -> str | None:
     """A one-line note naming the documents of ``documents`` (as :func:`load_documents` gives them) in a
     language the classifier does not read, which add no finding to any country's figures; None when
     there are none."""
-    unread = documents[documents["language"].map(lambda code: language_warning(code) is not None)]
+    unread = documents[documents["language"].map(unread_language)]
     if unread.empty:
         return None
     named = [

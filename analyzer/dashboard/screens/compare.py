@@ -86,7 +86,7 @@ def show() -> None:
     counts = documents.groupby("country").size().rename("documents")
     st.caption("Documents per country: " + ", ".join(f"{c} {n}" for c, n in counts.items() if c in countries))
     if note := unread_note(documents[documents["country"].isin(countries)]):
-        st.info(plain(note[0].upper() + note[1:] + "."))
+        st.info(plain(note + "."))  # it starts with the count
     st.dataframe(named.round(1), width="stretch")
     st.download_button(
         "Download the table (CSV)",

@@ -17,7 +17,7 @@ from analyzer.dashboard.widgets import (
     thresholds_text,
 )
 from analyzer.errors import InputError
-from analyzer.ingest.language import language_warning
+from analyzer.ingest.language import unread
 from analyzer.report.html_text import page_label, principle_name
 from analyzer.score import is_asserted
 from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Finding
@@ -180,8 +180,8 @@ def show() -> None:
     metrics[1].metric("Harmful findings", card.get("harmful", 0), help=FINDINGS_HELP)
     metrics[2].metric("Protective findings", card.get("protective", 0), help=FINDINGS_HELP)
     metrics[3].metric("To review", card.get("needs_review", 0))
-    unread = language_warning(result.document.language) is not None  # nothing read: no gaps to count
-    metrics[4].metric("Gaps", "not assessed" if unread else len(result.gaps))
+    not_read = unread(result.document.language)  # nothing read: no gaps to count
+    metrics[4].metric("Gaps", "not assessed" if not_read else len(result.gaps))
     for warning in result.document.warnings:
         st.warning(plain(warning))
     _downloads(result, row)

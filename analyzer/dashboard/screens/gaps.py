@@ -12,7 +12,7 @@ import streamlit as st
 
 from analyzer.dashboard import resources
 from analyzer.dashboard.widgets import emit_thresholds, pick_document, plain
-from analyzer.ingest.language import language_warning, language_warnings
+from analyzer.ingest.language import language_warnings, unread
 from analyzer.report.html_text import esc, first_sentence, principle_name
 from analyzer.score import asserted
 from analyzer.store import contradictions, country_gaps, spreadsheet_safe, unread_note
@@ -57,7 +57,7 @@ def _document() -> None:
     result = resources.result(row)
     for warning in language_warnings(result.document.warnings):
         st.warning(plain(warning))
-    if language_warning(result.document.language):  # no clause read: nothing to say of gaps
+    if unread(result.document.language):  # no clause read: nothing to say of gaps
         st.subheader("Gaps: not assessed")
         st.caption("The classifier does not read this document's language, so it found no clause either way.")
         return
@@ -87,7 +87,7 @@ def _country() -> None:
         pairs = contradictions(country, store)
     count = int((documents["country"] == country).sum())
     if note := unread_note(documents[documents["country"] == country]):
-        st.info(plain(note[0].upper() + note[1:] + "."))
+        st.info(plain(note + "."))  # it starts with the count
     st.subheader(f"Gaps across {count} document(s) ({len(gaps)})")
     if gaps:
         st.html(gaps_html(gaps))
