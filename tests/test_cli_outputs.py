@@ -159,3 +159,13 @@ def test_classify_leaves_an_existing_output_alone_when_it_cannot_run(tmp_path):
     assert out.read_text() == "earlier results\n"
     assert dnh("classify", clauses, "-o", out).exit_code == 0
     assert json.loads(out.read_text())["findings"]
+
+
+def test_a_batch_numbers_its_failure_lines_as_its_other_lines(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot a pdf at all")
+    result = dnh("audit", SOP, broken, "--no-store", "--format", "json", "--out", tmp_path / "out")
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = [line for line in result.stderr.splitlines() if "[" in line and "/2]" in line]
+    assert lines[0].startswith("[1/2] my-shelter-sop.pdf: "), lines
+    assert lines[1].startswith(f"dnh: [2/2] {broken}: "), lines

@@ -132,7 +132,8 @@ def audit(
                 written = _write_reports(result, path, out / stems[path], chosen, classifier, password)
             except InputError as error:
                 failures.append(str(error))
-                bar.echo(f"dnh: {' '.join(str(error).split())}")
+                place = f"[{number}/{len(documents)}] " if len(documents) > 1 else ""  # as the other lines
+                bar.echo(f"dnh: {place}{' '.join(str(error).split())}")
                 bar.advance(failed=True)
                 continue
             for warning in result.document.warnings:
@@ -251,7 +252,7 @@ def compare(
     ),
 ) -> None:
     """Print the country × principle matrix of findings from the store."""
-    from analyzer.store import country_matrix, export, load_documents, unread_note
+    from analyzer.store import copies, copies_note, country_matrix, export, load_documents, unread_note
     from analyzer.store.export import EXPORT_SUFFIXES
 
     stance = stance.upper()
@@ -263,13 +264,13 @@ def compare(
         writable_file(out)
     with open_store(db) as opened:
         matrix = country_matrix(opened, stance=stance)
-        note = unread_note(load_documents(opened))
+        notes = [unread_note(load_documents(opened)), copies_note(copies(opened))]
     if matrix.empty:
         typer.echo("dnh: the store holds no audits yet: run `dnh audit` first", err=True)
         raise typer.Exit(1)
     typer.echo(f"{stance} findings by country and principle")
     typer.echo(matrix.to_string())
-    if note:
+    for note in filter(None, notes):
         typer.echo(f"dnh: note: {note}", err=True)
     if out:
         try:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from analyzer.classify.classifier import Classifier
 from analyzer.store import Store, default_db_path, load_documents, load_result
+from analyzer.store import copies as copies_of
 from analyzer.taxonomy import Taxonomy, load_taxonomy
 from analyzer.types import AuditResult
 
@@ -64,6 +65,12 @@ def documents() -> pd.DataFrame:
     with store() as opened:
         frame = load_documents(opened)
     return frame.sort_values("audited_at", ascending=False).reset_index(drop=True)
+
+
+def copies() -> pd.DataFrame:
+    """The stored files that copy another of their country, which country figures count once."""
+    with store() as opened:
+        return copies_of(opened)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -14,6 +14,8 @@ from analyzer.store.database import DECISIONS, UNKNOWN_COUNTRY, Store, model_ver
 from analyzer.store.export import export, neutralised, spreadsheet_safe
 from analyzer.store.frames import (
     contradictions,
+    copies,
+    copies_note,
     country_gaps,
     country_matrix,
     country_scores,
@@ -30,6 +32,8 @@ __all__ = [
     "UNKNOWN_COUNTRY",
     "Store",
     "contradictions",
+    "copies",
+    "copies_note",
     "country_gaps",
     "country_matrix",
     "country_scores",

@@ -5,7 +5,9 @@ the default store (``$DNH_DB`` or the user data folder), so ``load_findings()`` 
 with no setup. Each document counts once, through its latest audit (the most recently saved model
 version) unless ``model_version`` is given. Country comparisons count *asserted* findings only:
 confidence at or above the emit threshold of the finding's stance recorded with the document, as its
-scorecard does.
+scorecard does. They also count a text once: two stored files of one country holding the same clauses
+(the PDF and the DOCX of one SOP, say) are copies, and only the copy audited last is counted
+(:func:`copies`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 
 from analyzer.ingest.language import NAMES
 from analyzer.ingest.language import unread as unread_language
-from analyzer.store.database import Store
+from analyzer.store.database import UNKNOWN_COUNTRY, Store
 from analyzer.store.schema import ASSERTED
 from analyzer.types import PRINCIPLE_IDS
 
@@ -32,6 +34,33 @@ AUDITS = """
     )
 """
 
+# Two files of one country are copies when at least this share of the clauses of the longer one have the
+# same words (letters and digits, lower-cased) in the other: a PDF and the DOCX it was printed from read
+# 98-100 % alike, where page furniture or a hyphen can change a clause or two.
+COPY_SHARE = 0.9
+
+COPIES = (
+    AUDITS
+    + """
+    , texts AS (
+        SELECT DISTINCT a.doc_id, a.country, a.audited_at, a.file_name,
+               regexp_replace(lower(c.text), '[^a-z0-9]+', '', 'g') AS words
+        FROM audits a JOIN clauses c ON c.doc_id = a.doc_id AND c.model_version = a.model_version
+    ),
+    sizes AS (SELECT doc_id, count(*) AS n FROM texts GROUP BY doc_id)
+    SELECT x.doc_id, x.file_name, x.country, y.doc_id AS kept_doc_id, y.file_name AS kept_file_name,
+           y.audited_at AS kept_audited_at
+    FROM texts x
+    JOIN texts y ON x.words = y.words AND x.country = y.country AND x.doc_id <> y.doc_id
+    JOIN sizes sx ON sx.doc_id = x.doc_id
+    JOIN sizes sy ON sy.doc_id = y.doc_id
+    WHERE x.audited_at < y.audited_at OR (x.audited_at = y.audited_at AND x.doc_id < y.doc_id)
+    GROUP BY ALL
+    HAVING count(*) >= ? * greatest(any_value(sx.n), any_value(sy.n))
+    ORDER BY x.country, x.file_name, x.doc_id, y.audited_at, y.doc_id
+"""
+)
+
 FINDINGS = (
     AUDITS
     + f"""
@@ -42,7 +71,7 @@ FINDINGS = (
     FROM audits d
     JOIN findings f ON f.doc_id = d.doc_id AND f.model_version = d.model_version
     JOIN clauses c ON c.clause_id = f.clause_id AND c.model_version = f.model_version
-    WHERE ? IS NULL OR d.country = ?
+    WHERE (? IS NULL OR d.country = ?) AND NOT list_contains(?, d.doc_id)
     ORDER BY d.country, d.title, d.doc_id, c.position, list_position(?, f.principle)
 """
 )
@@ -52,7 +81,7 @@ DOCUMENTS = (
     + """
     SELECT doc_id, model_version, country, doc_type, title, file_name, path, language, pages, clauses,
            score, emit_harmful, emit_protective, emit_neutral, gaps, taxonomy_version, audited_at
-    FROM audits ORDER BY country, title, doc_id
+    FROM audits WHERE NOT list_contains(?, doc_id) ORDER BY country, title, doc_id
 """
 )
 
@@ -67,21 +96,68 @@ def opened(db: Db) -> Iterator[Store]:
         yield store
 
 
+def copies(db: Db = None, *, model_version: str | None = None) -> pd.DataFrame:
+    """The stored files that copy another of the same country (the same clauses, :data:`COPY_SHARE`), one
+    row each: its ``doc_id``, ``file_name`` and ``country``, and the copy that is counted instead
+    (``kept_doc_id``, ``kept_file_name``: the one audited last)."""
+    with opened(db) as store:
+        found = store.query(COPIES, [model_version, model_version, COPY_SHARE])
+    # a file that copies several others is left out once, in favour of the one audited last of them
+    found = found.drop_duplicates("doc_id", keep="last").drop(columns="kept_audited_at")
+    return found.reset_index(drop=True)
+
+
+def _code(country: str) -> str:
+    """A country as the store holds it: upper-cased, except :data:`UNKNOWN_COUNTRY`."""
+    code = country.strip()
+    return UNKNOWN_COUNTRY if code.lower() == UNKNOWN_COUNTRY else code.upper()
+
+
+def _left_out(store: Store, model_version: str | None, with_copies: bool) -> list[str]:
+    return [] if with_copies else list(copies(store, model_version=model_version)["doc_id"])
+
+
 def load_findings(
-    db: Db = None, *, country: str | None = None, model_version: str | None = None
+    db: Db = None, *, country: str | None = None, model_version: str | None = None, with_copies: bool = True
 ) -> pd.DataFrame:
     """One row per finding, with its document's country, type and title and its clause's number, text, pages.
 
     ``asserted`` tells whether the finding reaches its document's emit threshold for its stance.
+    ``country`` is a code such as ``"MY"`` (any case). ``with_copies=False`` leaves out the files that
+    copy another (:func:`copies`), as the country comparisons do.
     """
+    country = _code(country) if country else None
     with opened(db) as store:
-        return store.query(FINDINGS, [model_version, model_version, country, country, list(PRINCIPLE_IDS)])
+        left_out = _left_out(store, model_version, with_copies)
+        return store.query(
+            FINDINGS, [model_version, model_version, country, country, left_out, list(PRINCIPLE_IDS)]
+        )
 
 
-def load_documents(db: Db = None, *, model_version: str | None = None) -> pd.DataFrame:
-    """One row per stored document (its latest audit), with its score and gaps (a JSON list)."""
+def load_documents(
+    db: Db = None, *, model_version: str | None = None, with_copies: bool = True
+) -> pd.DataFrame:
+    """One row per stored document (its latest audit), with its score and gaps (a JSON list);
+    ``with_copies=False`` leaves out the files that copy another (:func:`copies`)."""
     with opened(db) as store:
-        return store.query(DOCUMENTS, [model_version, model_version])
+        left_out = _left_out(store, model_version, with_copies)
+        return store.query(DOCUMENTS, [model_version, model_version, left_out])
+
+
+def copies_note(found: pd.DataFrame, *, shown: int = 5) -> str | None:
+    """A one-line note naming the files of ``found`` (as :func:`copies` gives them) that country figures
+    count once; None when there are none."""
+    if found.empty:
+        return None
+    named = [
+        f"{row.file_name} as {row.kept_file_name} ({row.country})" for row in found.head(shown).itertuples()
+    ]
+    more = f" and {len(found) - shown} more" if len(found) > shown else ""
+    return (
+        f"{len(found)} stored file{'s' if len(found) > 1 else ''} hold{'s' if len(found) == 1 else ''} the "
+        f"same clauses as another file of the same country and {'are' if len(found) > 1 else 'is'} counted "
+        f"once, through the copy audited last: {'; '.join(named)}{more}"
+    )
 
 
 def unread_note(documents: pd.DataFrame, *, shown: int = 5) -> str | None:
@@ -103,14 +179,14 @@ def unread_note(documents: pd.DataFrame, *, shown: int = 5) -> str | None:
 
 
 def _countries(store: Store) -> list[str]:
-    return sorted(store.query(DOCUMENTS, [None, None])["country"].unique())
+    return sorted(store.query(DOCUMENTS, [None, None, []])["country"].unique())
 
 
 def country_matrix(db: Db = None, *, stance: str = "HARMFUL") -> pd.DataFrame:
     """Countries × the 13 principles: how many asserted findings of ``stance`` each country's documents hold."""
     with opened(db) as store:
         countries = _countries(store)
-        findings = load_findings(store)
+        findings = load_findings(store, with_copies=False)
     chosen = findings[findings["asserted"] & (findings["stance"] == stance)]
     matrix = pd.crosstab(chosen["country"], chosen["principle"]) if len(chosen) else pd.DataFrame()
     matrix = matrix.reindex(index=countries, columns=list(PRINCIPLE_IDS), fill_value=0).astype("int64")
@@ -129,9 +205,10 @@ def country_scores(db: Db = None) -> pd.DataFrame:
 
 def _asserted(store: Store, country: str) -> pd.DataFrame:
     """The asserted findings of ``country``'s documents; ``ValueError`` when it has no document."""
+    country = _code(country)
     if country not in _countries(store):
         raise ValueError(f"no stored document has country {country!r}")
-    findings = load_findings(store, country=country)
+    findings = load_findings(store, country=country, with_copies=False)
     return findings[findings["asserted"]]
 
 
@@ -143,13 +220,14 @@ def country_gaps(country: str, db: Db = None) -> list[str]:
     return [p for p in PRINCIPLE_IDS if p not in protected]
 
 
-CONTRADICTION_COLUMNS = ("doc_id", "title", "clause_id", "number", "text")
+CONTRADICTION_COLUMNS = ("doc_id", "title", "file_name", "clause_id", "number", "text")
 
 
 def contradictions(country: str, db: Db = None) -> pd.DataFrame:
     """Clause pairs of ``country`` where one document protects a principle and another document harms it.
 
-    Columns: ``principle``, then ``protective_``/``harmful_`` + doc_id, title, clause_id, number, text.
+    Columns: ``principle``, then ``protective_``/``harmful_`` + doc_id, title, file_name, clause_id,
+    number, text.
     """
     with opened(db) as store:
         findings = _asserted(store, country)

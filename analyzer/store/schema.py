@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_NAME = "dnh-policy-analyzer"
 DB_ENV = "DNH_DB"
 DB_FILE = "audits.duckdb"
@@ -128,6 +128,13 @@ TO_3 = (
 )
 
 
+# Version 4 stores countries upper-cased ("MY"): audits saved before it kept the case they were given, so
+# "my" and "MY" were two countries.
+TO_4 = (
+    "UPDATE documents SET country = upper(country) WHERE country <> 'unknown' AND country <> upper(country)",
+)
+
+
 def migration_statements(stored: int) -> list[str]:
     """The statements that bring a store of schema version ``stored`` up to date."""
     statements: list[str] = []
@@ -139,6 +146,8 @@ def migration_statements(stored: int) -> list[str]:
         ]
     if stored < 3:
         statements += TO_3
+    if stored < 4:
+        statements += TO_4
     return statements
 
 

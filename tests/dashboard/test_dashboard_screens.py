@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -347,8 +348,8 @@ def test_the_heatmap_names_every_principle_and_leaves_empty_cells_blank():
 def test_contradictions_between_documents_read_as_names_and_numbers(dashboard_env):
     from analyzer.pipeline import audit_document
 
-    with Store(dashboard_env) as store:  # a second MY document: the SOP as its DOCX
-        store.save(audit_document(SAMPLES_DIR / "my-shelter-sop.docx", country="MY"))
+    with Store(dashboard_env) as store:  # a second MY document: the Myanmar house rules, filed as MY
+        store.save(audit_document(SAMPLES_DIR / "mm-shelter-house-rules.docx", country="MY"))
     app = screen("gaps").run()
     app.radio(key="gaps-scope").set_value("a country").run()
     app.selectbox(key="gaps-country").set_value("MY").run()
@@ -358,3 +359,57 @@ def test_contradictions_between_documents_read_as_names_and_numbers(dashboard_en
     from analyzer.types import PRINCIPLE_IDS
 
     assert not set(table["principle"]) & set(PRINCIPLE_IDS)  # names, not IDs
+    # two documents with the same title are told apart by their files
+    assert set(table["protective_file_name"]) | set(table["harmful_file_name"]) == {
+        "my-shelter-sop.pdf",
+        "mm-shelter-house-rules.docx",
+    }
+
+
+def shown_cells(element) -> pd.DataFrame:
+    """The cells of an ``st.dataframe`` as the reader sees them (its Styler's display values)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_the_same_sop_as_pdf_and_docx_counts_once_for_its_country(dashboard_env):
+    from analyzer.pipeline import audit_document
+
+    with Store(dashboard_env) as store:
+        store.save(audit_document(SAMPLES_DIR / "my-shelter-sop.docx", country="MY"))
+    app = screen("gaps").run()
+    app.radio(key="gaps-scope").set_value("a country").run()
+    app.selectbox(key="gaps-country").set_value("MY").run()
+    assert not app.exception, app.exception
+    assert [h.value for h in app.subheader][0].startswith("Gaps across 1 document(s)")
+    notes = " ".join(unescaped(info.value) for info in app.info)
+    assert "my-shelter-sop.pdf as my-shelter-sop.docx (MY)" in notes
+    assert "None found." in [s.value for s in app.success]  # the SOP does not contradict itself
+    app = screen("compare").run()
+    assert "MY 1" in app.caption[0].value
+    assert "counted once" in " ".join(unescaped(info.value) for info in app.info)
+
+
+def test_empty_score_cells_are_blank_and_an_unscored_document_says_so(dashboard_env, tmp_path):
+    from analyzer.pipeline import audit_document
+
+    order = tmp_path / "commencement.txt"  # no finding either way: not scored
+    order.write_text(
+        "COMMENCEMENT ORDER\n\nArticle 1. This Order takes effect on the date of its signature.\n"
+    )
+    with Store(dashboard_env) as store:
+        unscored = audit_document(order, country="KH")
+        assert unscored.scorecard["score"] is None
+        store.save(unscored)
+    app = screen("compare").run()
+    app.radio(key="measure").set_value(app.radio(key="measure").options[2]).run()
+    assert not app.exception, app.exception
+    values, cells = app.dataframe[0].value, shown_cells(app.dataframe[0])
+    assert values.isna().any().any()  # some principle has no binding finding in some country
+    text = cells.astype(str).to_numpy().ravel().tolist()
+    assert "None" not in text and "nan" not in text and "" in text
+    analyse = screen("analyse").run()
+    stored = analyse.dataframe[0]
+    assert stored.value["score"].isna().sum() == 1
+    assert "not scored" in shown_cells(stored).astype(str).to_numpy().ravel().tolist()

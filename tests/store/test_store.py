@@ -19,6 +19,8 @@ from analyzer.pipeline import audit_document
 from analyzer.store import (
     Store,
     contradictions,
+    copies,
+    copies_note,
     country_gaps,
     country_matrix,
     country_scores,
@@ -241,6 +243,78 @@ def test_contradictions_pair_a_protective_clause_with_a_harmful_clause_of_anothe
 
 def test_a_country_with_one_document_has_no_contradictions(db):
     assert contradictions("MY", db).empty
+
+
+@cache
+def sop_as_docx() -> AuditResult:
+    """The Malaysian SOP read from its DOCX: another file (another doc_id) with the same clauses."""
+    return audit_document(
+        DOCUMENTS / "my-shelter-sop.docx", country="MY", doc_type="SOP", classifier=Classifier.load()
+    )
+
+
+def test_the_same_text_stored_as_pdf_and_docx_counts_once_in_country_figures(db):
+    """The SOP's PDF and DOCX are one text: the country figures count it once (through the copy audited
+    last), while the store keeps both and ``with_copies=True`` (the default) lists both."""
+    single = {
+        "matrix": country_matrix(db),
+        "scores": country_scores(db),
+        "gaps": country_gaps("MY", db),
+        "documents": len(load_documents(db, with_copies=False)),
+    }
+    with Store(db) as store:
+        store.save(sop_as_docx())
+        found = copies(store)
+        assert found[["file_name", "country", "kept_file_name"]].values.tolist() == [
+            ["my-shelter-sop.pdf", "MY", "my-shelter-sop.docx"]
+        ]
+        assert found["kept_doc_id"].tolist() == [sop_as_docx().document.doc_id]
+        pd.testing.assert_frame_equal(country_matrix(store), single["matrix"])
+        pd.testing.assert_frame_equal(country_scores(store), single["scores"])
+        assert country_gaps("MY", store) == single["gaps"]
+        assert contradictions("MY", store).empty  # not a second document contradicting the first
+        assert len(load_documents(store, with_copies=False)) == single["documents"] == 2
+        assert len(load_documents(store)) == 3
+        every = load_findings(store, country="MY")
+        once = load_findings(store, country="MY", with_copies=False)
+        assert set(every["doc_id"]) == {audit("MY").document.doc_id, sop_as_docx().document.doc_id}
+        assert set(once["doc_id"]) == {sop_as_docx().document.doc_id}
+        assert copies_note(found) == (
+            "1 stored file holds the same clauses as another file of the same country and is counted once, "
+            "through the copy audited last: my-shelter-sop.pdf as my-shelter-sop.docx (MY)"
+        )
+        assert copies_note(copies(store).iloc[0:0]) is None
+
+
+def first_clauses(result: AuditResult, share: float) -> AuditResult:
+    """``result`` cut to the first ``share`` of its clauses (and their findings)."""
+    clauses = result.clauses[: round(share * len(result.clauses))]
+    kept = {clause.clause_id for clause in clauses}
+    findings = tuple(f for f in result.findings if f.clause_id in kept)
+    return dataclasses.replace(result, clauses=clauses, findings=findings)
+
+
+@pytest.mark.parametrize("share, copy", [(0.95, True), (0.85, False)])
+def test_a_file_is_a_copy_when_nine_tenths_of_the_longer_ones_clauses_are_alike(db, share, copy):
+    with Store(db) as store:
+        store.save(first_clauses(sop_as_docx(), share))
+        assert len(copies(store)) == copy
+
+
+def test_other_texts_and_the_same_text_of_another_country_are_not_copies(db):
+    with Store(db) as store:
+        store.save(as_country(audit("PH"), "MY"))
+        store.save(as_country(sop_as_docx(), "TH"))  # the SOP, filed under another country
+        assert copies(store).empty
+
+
+def test_countries_are_asked_for_in_any_case(db):
+    assert load_findings(db, country=" my ").equals(load_findings(db, country="MY"))
+    assert len(load_findings(db, country="my")) > 0
+    assert country_gaps("th", db) == country_gaps("TH", db)
+    with Store(db) as store:
+        store.save(as_country(audit("PH"), None))
+        assert len(load_findings(store, country="Unknown")) == len(audit("PH").findings)
 
 
 @pytest.mark.parametrize("ask", [country_gaps, contradictions], ids=["gaps", "contradictions"])
@@ -497,6 +571,23 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
         assert all(clause.boxes == () for clause in old.clauses) and old.findings == audit("MY").findings
         store.save(audit("MY"))
         assert table_counts(store)["documents"] == 1
+
+
+def test_a_version_3_store_has_its_countries_upper_cased(tmp_path):
+    """Before version 4 a country was stored as given: "my" and "MY" were two countries."""
+    import duckdb
+
+    path = tmp_path / "v3.duckdb"
+    with Store(path) as store:
+        store.save(audit("MY"))
+        store.save(audit("TH"))
+        store.save(as_country(audit("PH"), None))
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("UPDATE documents SET country = 'my' WHERE country = 'MY'")
+        connection.execute("UPDATE schema_version SET version = 3")
+    with Store(path) as store:
+        assert sorted(load_documents(store)["country"]) == ["MY", "TH", "unknown"]
+        assert list(country_matrix(store).index) == ["MY", "TH", "unknown"]
 
 
 def test_a_version_2_store_keeps_its_one_emit_threshold_for_every_stance(tmp_path):

@@ -123,8 +123,13 @@ def _stored() -> None:
     if documents.empty:
         st.info("None yet: upload a document above.")
         return
-    table = documents[["title", "country", "doc_type", "pages", "clauses", "score", "audited_at"]]
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = documents[
+        ["title", "file_name", "country", "doc_type", "pages", "clauses", "score", "audited_at"]
+    ]
+    shown = table.style.format({"score": "{:.0f}"}, na_rep="not scored", subset=["score"]).format(
+        na_rep="", subset=["doc_type"]
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
     ids = list(documents["doc_id"])
     labels = {row["doc_id"]: document_label(row) for _, row in documents.iterrows()}
     chosen = st.selectbox("Open a stored document", ids, format_func=labels.get, key="open-stored")

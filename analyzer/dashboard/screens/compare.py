@@ -9,7 +9,14 @@ import streamlit as st
 from analyzer.dashboard import resources
 from analyzer.dashboard.widgets import plain
 from analyzer.report.html_text import principle_name
-from analyzer.store import country_matrix, country_scores, load_findings, spreadsheet_safe, unread_note
+from analyzer.store import (
+    copies_note,
+    country_matrix,
+    country_scores,
+    load_findings,
+    spreadsheet_safe,
+    unread_note,
+)
 from analyzer.types import PRINCIPLE_IDS
 
 MEASURES = {
@@ -83,11 +90,16 @@ def show() -> None:
     st.altair_chart(
         heatmap(named, scheme=MEASURES[measure][1], title=measure.split(" (")[0]), width="stretch"
     )
-    counts = documents.groupby("country").size().rename("documents")
+    found = resources.copies()
+    counted = documents[~documents["doc_id"].isin(found["doc_id"])]
+    counts = counted.groupby("country").size().rename("documents")
     st.caption("Documents per country: " + ", ".join(f"{c} {n}" for c, n in counts.items() if c in countries))
-    if note := unread_note(documents[documents["country"].isin(countries)]):
+    if note := unread_note(counted[counted["country"].isin(countries)]):
         st.info(plain(note + "."))  # it starts with the count
-    st.dataframe(named.round(1), width="stretch")
+    if note := copies_note(found[found["country"].isin(countries)]):
+        st.info(plain(note + "."))
+    # an empty cell (a score with no binding finding) stays blank, as on the heatmap, rather than "None"
+    st.dataframe(named.style.format(precision=1, na_rep=""), width="stretch")
     st.download_button(
         "Download the table (CSV)",
         spreadsheet_safe(shown).to_csv(index=False).encode("utf-8"),
@@ -95,7 +107,7 @@ def show() -> None:
         "text/csv",
     )
     with resources.store() as store:
-        findings = load_findings(store)
+        findings = load_findings(store, with_copies=False)  # the findings the table counts
     chosen = findings[findings["country"].isin(countries) & findings["principle"].isin(principles)]
     st.download_button(
         f"Download the {len(chosen)} findings behind it (CSV)",

@@ -15,7 +15,7 @@ from analyzer.dashboard.widgets import emit_thresholds, pick_document, plain
 from analyzer.ingest.language import language_warnings, unread
 from analyzer.report.html_text import esc, first_sentence, principle_name
 from analyzer.score import asserted
-from analyzer.store import contradictions, country_gaps, spreadsheet_safe, unread_note
+from analyzer.store import contradictions, copies_note, country_gaps, spreadsheet_safe, unread_note
 from analyzer.types import AuditResult
 
 
@@ -85,10 +85,14 @@ def _country() -> None:
     with resources.store() as store:
         gaps = country_gaps(country, store)
         pairs = contradictions(country, store)
-    count = int((documents["country"] == country).sum())
-    if note := unread_note(documents[documents["country"] == country]):
+    found = resources.copies()
+    found = found[found["country"] == country]
+    counted = documents[(documents["country"] == country) & ~documents["doc_id"].isin(found["doc_id"])]
+    if note := unread_note(counted):
         st.info(plain(note + "."))  # it starts with the count
-    st.subheader(f"Gaps across {count} document(s) ({len(gaps)})")
+    if note := copies_note(found):
+        st.info(plain(note + "."))
+    st.subheader(f"Gaps across {len(counted)} document(s) ({len(gaps)})")
     if gaps:
         st.html(gaps_html(gaps))
     else:
