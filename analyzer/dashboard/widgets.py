@@ -57,6 +57,18 @@ def thresholds_text(emit: dict[str, float]) -> str:
     return ", ".join(f"{stance.lower()} {value:g}" for stance, value in emit.items())
 
 
+QUEUE = "audit-queue"  # uploads the Analyse screen has still to audit, in the session
+
+
+def pending_audits() -> None:
+    """In the sidebar, the uploads of a batch not yet audited (the user left the Analyse screen during it)."""
+    queue = st.session_state.get(QUEUE)
+    if queue:
+        st.sidebar.warning(
+            f"{len(queue)} uploaded document(s) of your batch are not audited yet: open Analyse to finish them."
+        )
+
+
 def go_to(screen: str, **state) -> None:
     """Switch to ``screen`` (a key of :data:`SCREENS`) after putting ``state`` in the session."""
     for key, value in state.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -413,3 +414,59 @@ def test_empty_score_cells_are_blank_and_an_unscored_document_says_so(dashboard_
     stored = analyse.dataframe[0]
     assert stored.value["score"].isna().sum() == 1
     assert "not scored" in shown_cells(stored).astype(str).to_numpy().ravel().tolist()
+
+
+def queued(path: Path, folder: Path, country: str) -> tuple[tuple, object, dict]:
+    """An upload inspected as the Analyse screen keeps it, and its entry in the audit queue."""
+    from analyzer.dashboard.uploads import inspect_upload, save_upload
+
+    data = path.read_bytes()
+    key = (hashlib.sha256(data).hexdigest(), "")
+    item = {"key": key, "name": path.name, "country": country, "doc_type": "guideline", "password": ""}
+    return key, inspect_upload(save_upload(path.name, data, folder)), item
+
+
+def test_a_batch_left_half_way_is_finished_when_analyse_is_shown_again(dashboard_env, tmp_path):
+    """Moving to another screen stops Streamlit's script mid-batch; the documents left are audited when the
+    user comes back to Analyse (they were lost), and the other screens say they wait."""
+    from analyzer.dashboard.screens.analyse import BATCH
+    from analyzer.dashboard.widgets import QUEUE
+
+    left = [
+        queued(SAMPLES_DIR / "ph-referral-guidelines.pdf", tmp_path, "PH"),
+        queued(SAMPLES_DIR / "vn-child-victim-guideline.docx", tmp_path, "VN"),
+    ]
+    state = {
+        "inspected": {key: inspected for key, inspected, _ in left},
+        QUEUE: [item for _, _, item in left],
+        BATCH: {"size": 3, "audited": 1, "last": None, "lines": [("success", "first.pdf: 9 clauses")]},
+    }
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()  # the Analyse screen, where the app opens
+    assert not app.exception, app.exception
+    assert "Finishing the batch started before: 2 of 3 document(s) left." in [i.value for i in app.info]
+    said = [unescaped(s.value) for s in app.success]
+    assert said[0].startswith("ph-referral-guidelines.pdf: 80 clauses") and said[1].startswith("vn-child")
+    with Store(dashboard_env) as store:
+        assert {"PH", "VN"} <= set(load_documents(store)["country"])
+    assert not app.session_state[QUEUE] and app.session_state["doc_id"] == doc_id_of(dashboard_env, "VN")
+    app.switch_page(str((SCREENS_DIR / SCREENS["document"][2]).relative_to(APP.parent))).run()
+    assert not app.sidebar.warning  # nothing waits
+    app.switch_page(str((SCREENS_DIR / SCREENS["analyse"][2]).relative_to(APP.parent))).run()
+    lines = [unescaped(s.value) for s in app.success]  # the batch's lines again, not a second audit
+    assert lines == ["first.pdf: 9 clauses", *said]
+    assert "Done: 3 document(s) audited and saved in the store." in [i.value for i in app.info]
+
+
+def test_the_other_screens_say_when_uploads_wait_to_be_audited(dashboard_env, tmp_path):
+    from analyzer.dashboard.widgets import QUEUE
+
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    app.session_state[QUEUE] = [queued(SAMPLES_DIR / "ph-referral-guidelines.pdf", tmp_path, "PH")[2]]
+    app.switch_page(str((SCREENS_DIR / SCREENS["compare"][2]).relative_to(APP.parent))).run()
+    assert not app.exception, app.exception
+    assert [w.value for w in app.sidebar.warning] == [
+        "1 uploaded document(s) of your batch are not audited yet: open Analyse to finish them."
+    ]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analyzer.dashboard import resources
 from analyzer.dashboard.uploads import Inspected, audit_upload, inspect_upload, save_upload
-from analyzer.dashboard.widgets import document_label, go_to, plain
+from analyzer.dashboard.widgets import QUEUE, document_label, go_to, plain
 from analyzer.errors import InputError
 from analyzer.ingest.language import audit_language
 
@@ -28,6 +28,7 @@ COUNTRIES = {
     "INT": "international",
 }
 FILE_TYPES = ["pdf", "docx", "txt", "md", "html", "htm"]
+BATCH = "audit-batch"  # the last batch: its size, how many were audited, its lines
 
 
 def _inspect(upload, password: str) -> Inspected | str:
@@ -78,43 +79,94 @@ def _labels(upload, inspected: Inspected, number: int) -> tuple[str, str]:
     return country, doc_type
 
 
-def _audit(batch: list[tuple[object, Inspected, str, str]], password: str) -> None:
-    bar = st.progress(0.0, text="Starting…")
+def _queue(batch: list[tuple[object, Inspected, str, str]], password: str) -> None:
+    """Put a batch in the session's audit queue. The queue outlives the run: moving to another screen stops
+    Streamlit's script, and the documents not yet audited are audited when this screen is shown again."""
+    st.session_state[QUEUE] = [
+        {
+            "key": (hashlib.sha256(upload.getvalue()).hexdigest(), password),  # the inspected cache's key
+            "name": upload.name,
+            "country": country,
+            "doc_type": doc_type,
+            "password": password,
+        }
+        for upload, _, country, doc_type in batch
+    ]
+    st.session_state[BATCH] = {"size": len(batch), "audited": 0, "last": None, "lines": []}
+
+
+def _say(kind: str, text: str) -> None:
+    """Show a line of the batch now and keep it, to show again after a rerun (or on coming back)."""
+    st.session_state[BATCH]["lines"].append((kind, text))
+    getattr(st, kind)(text)
+
+
+def _run_queue() -> None:
+    """Audit the queued documents one by one into the store. A document leaves the queue only once it is
+    stored (or refused), so a run stopped half-way (the user moved to another screen) audits it again."""
+    queue, batch = st.session_state.get(QUEUE), st.session_state.get(BATCH)
+    if not queue or batch is None:
+        return
+    size = batch["size"]
+    if size > len(queue):
+        st.info(f"Finishing the batch started before: {len(queue)} of {size} document(s) left.")
+    bar = st.progress((size - len(queue)) / size, text="Starting…")
     classifier = resources.classifier()
-    last, audited = None, 0
+    seen = st.session_state.setdefault("inspected", {})
     with resources.store() as store:
-        for position, (upload, inspected, country, doc_type) in enumerate(batch):
-            name = plain(upload.name)
+        while queue:
+            item, position = queue[0], size - len(queue)
+            name = plain(item["name"])
 
             def on_stage(stage: str, done: float, position=position, name=name) -> None:
-                bar.progress((position + done) / len(batch), text=f"{name}: {stage}…")
+                bar.progress((position + done) / size, text=f"{name}: {stage}…")
 
+            inspected = seen.get(item["key"])
+            if not isinstance(inspected, Inspected):  # the session lost it: nothing to audit from
+                queue.pop(0)
+                _say("error", f"{name}: the upload is no longer in this session; upload it again.")
+                continue
             try:
                 result = audit_upload(
                     inspected,
-                    country=country,
-                    doc_type=doc_type,
+                    country=item["country"],
+                    doc_type=item["doc_type"],
                     classifier=classifier,
                     store=store,
                     on_stage=on_stage,
-                    password=password or None,
+                    password=item["password"] or None,
                 )
             except InputError as error:  # a scanned file read again for the chosen country
-                st.error(plain(f"{upload.name}: {' '.join(error.reason.split())}"))
+                queue.pop(0)
+                _say("error", plain(f"{item['name']}: {' '.join(error.reason.split())}"))
                 continue
+            queue.pop(0)  # stored: before any Streamlit call, where a stop could come
+            batch["audited"] += 1
+            batch["last"] = result.document.doc_id
+            if item["password"]:  # for the page view and the highlighted PDF, in this browser session only
+                resources.remember_password(batch["last"], item["password"])
             card = result.scorecard
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
-            st.success(
-                f"{plain(upload.name)}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
-                f"{card['protective']} protective findings, {card['needs_review']} to review; {score}."
+            _say(
+                "success",
+                f"{name}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
+                f"{card['protective']} protective findings, {card['needs_review']} to review; {score}.",
             )
-            last, audited = result.document.doc_id, audited + 1
-            if password:  # for the page view and the highlighted PDF, in this browser session only
-                resources.remember_password(last, password)
-    failed = f"; {len(batch) - audited} could not be read" if audited < len(batch) else ""
-    bar.progress(1.0, text=f"Done: {audited} document(s) audited and saved in the store{failed}.")
-    st.session_state["doc_id"] = last
-    st.session_state["analysed"] = last
+    audited = batch["audited"]
+    failed = f"; {size - audited} could not be read" if audited < size else ""
+    done = f"Done: {audited} document(s) audited and saved in the store{failed}."
+    bar.progress(1.0, text=done)
+    batch["lines"].append(("info", done))
+    if batch["last"]:
+        st.session_state["doc_id"] = st.session_state["analysed"] = batch["last"]
+
+
+def _batch_lines() -> None:
+    """The lines of the last batch, kept across reruns until the next batch."""
+    batch = st.session_state.get(BATCH)
+    if batch and not st.session_state.get(QUEUE):
+        for kind, text in batch["lines"]:
+            getattr(st, kind)(text)
 
 
 def _stored() -> None:
@@ -158,7 +210,9 @@ def show() -> None:
         contents.add(inspected.document.doc_id)
         batch.append((upload, inspected, *_labels(upload, inspected, number)))
     if batch and st.button(f"Analyse {len(batch)} document(s)", type="primary", key="analyse"):
-        _audit(batch, password)
+        _queue(batch, password)
+    _batch_lines()
+    _run_queue()
     if st.session_state.get("analysed") and st.button("See the results", type="primary", key="see-results"):
         go_to("document", doc_id=st.session_state["analysed"])
     _stored()
