@@ -35,18 +35,19 @@ AUDITS = """
 """
 
 # Two files of one country are copies when at least this share of the clauses of the longer one have the
-# same words (letters and digits, lower-cased) in the other: a PDF and the DOCX it was printed from read
+# same words (letters, marks and digits of any script, lower-cased) in the other: a PDF and the DOCX it was printed from read
 # 98-100 % alike, where page furniture or a hyphen can change a clause or two.
 COPY_SHARE = 0.9
 
 COPIES = (
     AUDITS
     + """
-    , texts AS (
-        SELECT DISTINCT a.doc_id, a.country, a.audited_at, a.file_name,
-               regexp_replace(lower(c.text), '[^a-z0-9]+', '', 'g') AS words
+    , words AS (
+        SELECT a.doc_id, a.country, a.audited_at, a.file_name,
+               regexp_replace(lower(c.text), '[^\\p{L}\\p{M}\\p{N}]+', '', 'g') AS words
         FROM audits a JOIN clauses c ON c.doc_id = a.doc_id AND c.model_version = a.model_version
     ),
+    texts AS (SELECT DISTINCT * FROM words WHERE words <> ''),
     sizes AS (SELECT doc_id, count(*) AS n FROM texts GROUP BY doc_id)
     SELECT x.doc_id, x.file_name, x.country, y.doc_id AS kept_doc_id, y.file_name AS kept_file_name,
            y.audited_at AS kept_audited_at

@@ -308,6 +308,21 @@ def test_other_texts_and_the_same_text_of_another_country_are_not_copies(db):
         assert copies(store).empty
 
 
+def test_two_texts_in_another_script_are_not_copies(tmp_path):
+    """Words are compared in any script: two halves of the Thai Act are two texts, not one."""
+    thai = (
+        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "th-anti-trafficking-act-be2551-th.txt"
+    )
+    lines = thai.read_text(encoding="utf-8").splitlines(keepends=True)
+    halves = [tmp_path / "first.txt", tmp_path / "second.txt"]
+    halves[0].write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    halves[1].write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
+    with Store(tmp_path / "th.duckdb") as store:
+        for half in halves:
+            store.save(audit_document(half, country="TH", classifier=Classifier.load()))
+        assert len(load_documents(store)) == 2 and copies(store).empty
+
+
 def test_countries_are_asked_for_in_any_case(db):
     assert load_findings(db, country=" my ").equals(load_findings(db, country="MY"))
     assert len(load_findings(db, country="my")) > 0
