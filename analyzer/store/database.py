@@ -24,6 +24,7 @@ from analyzer.score import emit_thresholds
 from analyzer.store.schema import (
     EMIT_COLUMNS,
     SCHEMA_VERSION,
+    WORDS,
     create_statements,
     default_db_path,
     migration_statements,
@@ -34,6 +35,13 @@ from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause
 Decision = Literal["accept", "change", "reject"]
 DECISIONS: tuple[str, ...] = ("accept", "change", "reject")
 UNKNOWN_COUNTRY = "unknown"
+
+
+# by name: a migrated file holds the columns in another order than a new one
+CLAUSE_COLUMNS = (
+    "doc_id", "model_version", "clause_id", "position", "number", "heading_path", "text", "lead_in",
+    "division", "pages", '"start"', '"end"', "boxes",
+)  # fmt: skip
 
 
 def _now() -> datetime:
@@ -65,6 +73,8 @@ class Store:
         self.path = target
         self.connection = duckdb.connect(str(target))
         try:
+            # no progress bar on the terminal from a long query (dnh compare on a large store)
+            self.connection.execute("SET enable_progress_bar = false")
             self._create_tables()
         except BaseException:
             self.connection.close()
@@ -179,12 +189,16 @@ class Store:
             )
             if result.clauses:
                 self.connection.executemany(
-                    "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO clauses ({', '.join(CLAUSE_COLUMNS)}) VALUES "
+                    f"({', '.join('?' * len(CLAUSE_COLUMNS))})",
                     [
                         [*key, c.clause_id, position, c.number, list(c.heading_path), c.text, c.lead_in]
                         + [c.division, list(c.pages), c.start, c.end, _boxes_json(c)]
                         for position, c in enumerate(result.clauses)
                     ],
+                )
+                self.connection.execute(
+                    f"UPDATE clauses SET words = {WORDS} WHERE doc_id = ? AND model_version = ?", key
                 )
             if result.findings:
                 self.connection.executemany(

@@ -35,19 +35,19 @@ AUDITS = """
 """
 
 # Two files of one country are copies when at least this share of the clauses of the longer one have the
-# same words (letters, marks and digits of any script, lower-cased) in the other: a PDF and the DOCX it was printed from read
+# same words (letters, marks and digits of any script, lower-cased: the store's ``clauses.words``) in the
+# other: a PDF and the DOCX it was printed from read
 # 98-100 % alike, where page furniture or a hyphen can change a clause or two.
 COPY_SHARE = 0.9
 
 COPIES = (
     AUDITS
     + """
-    , words AS (
-        SELECT a.doc_id, a.country, a.audited_at, a.file_name,
-               regexp_replace(lower(c.text), '[^\\p{L}\\p{M}\\p{N}]+', '', 'g') AS words
+    , texts AS (
+        SELECT DISTINCT a.doc_id, a.country, a.audited_at, a.file_name, c.words
         FROM audits a JOIN clauses c ON c.doc_id = a.doc_id AND c.model_version = a.model_version
+        WHERE c.words IS NOT NULL
     ),
-    texts AS (SELECT DISTINCT * FROM words WHERE words <> ''),
     sizes AS (SELECT doc_id, count(*) AS n FROM texts GROUP BY doc_id)
     SELECT x.doc_id, x.file_name, x.country, y.doc_id AS kept_doc_id, y.file_name AS kept_file_name,
            y.audited_at AS kept_audited_at
@@ -186,8 +186,10 @@ def _countries(store: Store) -> list[str]:
 def country_matrix(db: Db = None, *, stance: str = "HARMFUL") -> pd.DataFrame:
     """Countries × the 13 principles: how many asserted findings of ``stance`` each country's documents hold."""
     with opened(db) as store:
-        countries = _countries(store)
-        findings = load_findings(store, with_copies=False)
+        return _matrix(_countries(store), load_findings(store, with_copies=False), stance)
+
+
+def _matrix(countries: list[str], findings: pd.DataFrame, stance: str) -> pd.DataFrame:
     chosen = findings[findings["asserted"] & (findings["stance"] == stance)]
     matrix = pd.crosstab(chosen["country"], chosen["principle"]) if len(chosen) else pd.DataFrame()
     matrix = matrix.reindex(index=countries, columns=list(PRINCIPLE_IDS), fill_value=0).astype("int64")
@@ -198,8 +200,9 @@ def country_matrix(db: Db = None, *, stance: str = "HARMFUL") -> pd.DataFrame:
 def country_scores(db: Db = None) -> pd.DataFrame:
     """Countries × principles: ``100 × protective / (protective + harmful)``, NaN where there is neither."""
     with opened(db) as store:
-        protective = country_matrix(store, stance="PROTECTIVE")
-        harmful = country_matrix(store, stance="HARMFUL")
+        countries, findings = _countries(store), load_findings(store, with_copies=False)
+    protective = _matrix(countries, findings, "PROTECTIVE")
+    harmful = _matrix(countries, findings, "HARMFUL")
     binding = (protective + harmful).astype(float).replace(0, np.nan)
     return 100.0 * protective / binding
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_NAME = "dnh-policy-analyzer"
 DB_ENV = "DNH_DB"
 DB_FILE = "audits.duckdb"
@@ -62,6 +62,7 @@ TABLES: dict[str, str] = {
         "start" INTEGER,
         "end" INTEGER,
         boxes JSON,
+        words VARCHAR,
         PRIMARY KEY (clause_id, model_version)
     """,
     "findings": """
@@ -128,11 +129,16 @@ TO_3 = (
 )
 
 
+# A clause's words, for finding the same text in two files (:data:`analyzer.store.frames.COPIES`): the MD5 of
+# its letters, marks and digits (any script), lower-cased; NULL for a clause with none.
+WORDS = "md5(nullif(regexp_replace(lower(text), '[^\\p{L}\\p{M}\\p{N}]+', '', 'g'), ''))"
 # Version 4 stores countries upper-cased ("MY"): audits saved before it kept the case they were given, so
 # "my" and "MY" were two countries.
 TO_4 = (
     "UPDATE documents SET country = upper(country) WHERE country <> 'unknown' AND country <> upper(country)",
 )
+# Version 5 keeps each clause's words' hash (WORDS).
+TO_5 = ("ALTER TABLE clauses ADD COLUMN IF NOT EXISTS words VARCHAR", f"UPDATE clauses SET words = {WORDS}")
 
 
 def migration_statements(stored: int) -> list[str]:
@@ -148,6 +154,8 @@ def migration_statements(stored: int) -> list[str]:
         statements += TO_3
     if stored < 4:
         statements += TO_4
+    if stored < 5:
+        statements += TO_5
     return statements
 
 

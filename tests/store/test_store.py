@@ -588,8 +588,9 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
         assert table_counts(store)["documents"] == 1
 
 
-def test_a_version_3_store_has_its_countries_upper_cased(tmp_path):
-    """Before version 4 a country was stored as given: "my" and "MY" were two countries."""
+def test_a_version_3_store_has_its_countries_upper_cased_and_its_words_hashed(tmp_path):
+    """Before version 4 a country was stored as given: "my" and "MY" were two countries; before version
+    5 clauses had no hash of their words, which copies are found by."""
     import duckdb
 
     path = tmp_path / "v3.duckdb"
@@ -599,10 +600,13 @@ def test_a_version_3_store_has_its_countries_upper_cased(tmp_path):
         store.save(as_country(audit("PH"), None))
     with duckdb.connect(str(path)) as connection:
         connection.execute("UPDATE documents SET country = 'my' WHERE country = 'MY'")
+        connection.execute("ALTER TABLE clauses DROP COLUMN words")
         connection.execute("UPDATE schema_version SET version = 3")
     with Store(path) as store:
         assert sorted(load_documents(store)["country"]) == ["MY", "TH", "unknown"]
         assert list(country_matrix(store).index) == ["MY", "TH", "unknown"]
+        store.save(sop_as_docx())  # its clauses' words are compared with those the migration filled in
+        assert copies(store)["file_name"].tolist() == ["my-shelter-sop.pdf"]
 
 
 def test_a_version_2_store_keeps_its_one_emit_threshold_for_every_stance(tmp_path):
