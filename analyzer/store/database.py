@@ -9,6 +9,7 @@ records (``corpus/clauses.jsonl`` format) so that reviewers' corrections can be 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import uuid
@@ -73,12 +74,17 @@ class Store:
         self.path = target
         self.connection = duckdb.connect(str(target))
         try:
-            # no progress bar on the terminal from a long query (dnh compare on a large store)
-            self.connection.execute("SET enable_progress_bar = false")
+            self._quiet()
             self._create_tables()
         except BaseException:
             self.connection.close()
             raise
+
+    def _quiet(self) -> None:
+        """No progress bar on the terminal from a long query (dnh compare on a large store). In Jupyter
+        DuckDB refuses to change the setting at all without ipywidgets (it draws no bar there then)."""
+        with contextlib.suppress(duckdb.InvalidInputException):
+            self.connection.execute("SET enable_progress_bar = false")
 
     def _create_tables(self) -> None:
         for statement in create_statements():
