@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
+import duckdb
+import pandas as pd
 import streamlit as st
 
 from analyzer.dashboard import resources
@@ -29,6 +32,8 @@ COUNTRIES = {
 }
 FILE_TYPES = ["pdf", "docx", "txt", "md", "html", "htm"]
 BATCH = "audit-batch"  # the last batch: its size, how many were audited, its lines
+LOCK = "audit-lock"  # held by the run auditing the queue
+LOCK_WAIT = 300  # seconds a run waits for the one it replaced to stop (an audit reads under a time limit)
 
 
 def _inspect(upload, password: str) -> Inspected | str:
@@ -95,18 +100,34 @@ def _queue(batch: list[tuple[object, Inspected, str, str]], password: str) -> No
     st.session_state[BATCH] = {"size": len(batch), "audited": 0, "last": None, "lines": []}
 
 
-def _say(kind: str, text: str) -> None:
-    """Show a line of the batch now and keep it, to show again after a rerun (or on coming back)."""
-    st.session_state[BATCH]["lines"].append((kind, text))
-    getattr(st, kind)(text)
-
-
-def _run_queue() -> None:
+def _run_queue(shown: int) -> None:
     """Audit the queued documents one by one into the store. A document leaves the queue only once it is
-    stored (or refused), so a run stopped half-way (the user moved to another screen) audits it again."""
+    stored (or refused), so a run stopped half-way (the user moved to another screen) audits it again.
+
+    Streamlit starts a new run of the script before the one it stopped has reached a point where it can
+    stop (a Streamlit call, or reading the session state), and the old one may be inside an audit: the
+    session's lock makes the new run wait for it, so that two runs never audit the same document at once.
+    The bookkeeping after an audit touches neither Streamlit nor the session state, so a stop cannot fall
+    between storing a document and taking it off the queue. ``shown``: how many of the batch's lines this
+    run has shown already (the old run may have added some while this one waited).
+    """
     queue, batch = st.session_state.get(QUEUE), st.session_state.get(BATCH)
     if not queue or batch is None:
         return
+    lock = st.session_state.setdefault(LOCK, threading.Lock())
+    with st.spinner("Waiting for the audit under way to stop…"):
+        if not lock.acquire(timeout=LOCK_WAIT):
+            st.warning("The batch is still being audited in another run: open Analyse again in a moment.")
+            return
+    try:
+        for kind, text in batch["lines"][shown:]:
+            getattr(st, kind)(text)
+        _audit_queue(queue, batch)
+    finally:
+        lock.release()
+
+
+def _audit_queue(queue: list[dict], batch: dict) -> None:
     size = batch["size"]
     if size > len(queue):
         st.info(f"Finishing the batch started before: {len(queue)} of {size} document(s) left.")
@@ -123,8 +144,13 @@ def _run_queue() -> None:
 
             inspected = seen.get(item["key"])
             if not isinstance(inspected, Inspected):  # the session lost it: nothing to audit from
-                queue.pop(0)
-                _say("error", f"{name}: the upload is no longer in this session; upload it again.")
+                _done(
+                    queue,
+                    item,
+                    batch,
+                    "error",
+                    f"{name}: the upload is no longer in this session; upload it again.",
+                )
                 continue
             try:
                 result = audit_upload(
@@ -137,36 +163,56 @@ def _run_queue() -> None:
                     password=item["password"] or None,
                 )
             except InputError as error:  # a scanned file read again for the chosen country
-                queue.pop(0)
-                _say("error", plain(f"{item['name']}: {' '.join(error.reason.split())}"))
+                _done(queue, item, batch, "error", plain(f"{item['name']}: {' '.join(error.reason.split())}"))
                 continue
-            queue.pop(0)  # stored: before any Streamlit call, where a stop could come
-            batch["audited"] += 1
-            batch["last"] = result.document.doc_id
-            if item["password"]:  # for the page view and the highlighted PDF, in this browser session only
-                resources.remember_password(batch["last"], item["password"])
+            except duckdb.Error as error:  # the store is busy (another session saving the same file)
+                st.error(
+                    plain(
+                        f"{item['name']}: not saved ({' '.join(str(error).split())[:200]}); it stays in the batch"
+                    )
+                    + ": open Analyse again to retry."
+                )
+                return
             card = result.scorecard
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
-            _say(
+            batch["audited"] += 1
+            batch["last"] = result.document.doc_id
+            _done(
+                queue,
+                item,
+                batch,
                 "success",
                 f"{name}: {len(result.clauses)} clauses, {card['harmful']} harmful and "
                 f"{card['protective']} protective findings, {card['needs_review']} to review; {score}.",
             )
+            if item["password"]:  # for the page view and the highlighted PDF, in this browser session only
+                resources.remember_password(result.document.doc_id, item["password"])
     audited = batch["audited"]
     failed = f"; {size - audited} could not be read" if audited < size else ""
     done = f"Done: {audited} document(s) audited and saved in the store{failed}."
-    bar.progress(1.0, text=done)
     batch["lines"].append(("info", done))
+    bar.progress(1.0, text=done)
+    st.info(done)
     if batch["last"]:
         st.session_state["doc_id"] = st.session_state["analysed"] = batch["last"]
 
 
-def _batch_lines() -> None:
-    """The lines of the last batch, kept across reruns until the next batch."""
-    batch = st.session_state.get(BATCH)
-    if batch and not st.session_state.get(QUEUE):
-        for kind, text in batch["lines"]:
-            getattr(st, kind)(text)
+def _done(queue: list[dict], item: dict, batch: dict, kind: str, text: str) -> None:
+    """Take ``item`` off the queue and keep its line (plain Python: no point where a run can stop), then
+    show the line."""
+    batch["lines"].append((kind, text))
+    if item in queue:
+        queue.remove(item)
+    getattr(st, kind)(text)
+
+
+def _batch_lines() -> int:
+    """Show the lines of the last batch, kept across reruns until the next batch (and shown above the rest
+    of a batch finished after coming back); return how many."""
+    lines = list(st.session_state.get(BATCH, {}).get("lines", ()))
+    for kind, text in lines:
+        getattr(st, kind)(text)
+    return len(lines)
 
 
 def _stored() -> None:
@@ -178,8 +224,10 @@ def _stored() -> None:
     table = documents[
         ["title", "file_name", "country", "doc_type", "pages", "clauses", "score", "audited_at"]
     ]
-    shown = table.style.format({"score": "{:.0f}"}, na_rep="not scored", subset=["score"]).format(
-        na_rep="", subset=["doc_type"]
+    # as text: the browser shows "None" for a missing value whatever a Styler says
+    shown = table.assign(
+        score=table["score"].map(lambda v: "not scored" if pd.isna(v) else f"{v:.0f}"),
+        doc_type=table["doc_type"].fillna(""),
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     ids = list(documents["doc_id"])
@@ -211,8 +259,7 @@ def show() -> None:
         batch.append((upload, inspected, *_labels(upload, inspected, number)))
     if batch and st.button(f"Analyse {len(batch)} document(s)", type="primary", key="analyse"):
         _queue(batch, password)
-    _batch_lines()
-    _run_queue()
+    _run_queue(_batch_lines())
     if st.session_state.get("analysed") and st.button("See the results", type="primary", key="see-results"):
         go_to("document", doc_id=st.session_state["analysed"])
     _stored()

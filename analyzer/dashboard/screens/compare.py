@@ -98,8 +98,9 @@ def show() -> None:
         st.info(plain(note + "."))  # it starts with the count
     if note := copies_note(found[found["country"].isin(countries)]):
         st.info(plain(note + "."))
-    # an empty cell (a score with no binding finding) stays blank, as on the heatmap, rather than "None"
-    st.dataframe(named.style.format(precision=1, na_rep=""), width="stretch")
+    # an empty cell (a score with no binding finding) stays blank, as on the heatmap: the table goes as text,
+    # since the browser shows "None" for a missing number whatever a Styler says
+    st.dataframe(named.map(lambda v: "" if pd.isna(v) else f"{v:.1f}"), width="stretch")
     st.download_button(
         "Download the table (CSV)",
         spreadsheet_safe(shown).to_csv(index=False).encode("utf-8"),
