@@ -26,17 +26,23 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from analyzer.errors import InputError
-from analyzer.processes import can_fork
+from analyzer.processes import can_fork, exit_quietly_on_interrupt
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
 WORKER_DIED = "the worker process auditing it died (killed, out of memory or stuck past --timeout)"
 
 
+def _init_forked_worker() -> None:
+    gc.freeze()  # what it inherits is never garbage: the collector need not walk (and copy) it
+    exit_quietly_on_interrupt()
+
+
 def _init_worker(model: Path | None) -> None:
     global _WORKER_CLASSIFIER
     from analyzer.classify.classifier import Classifier
 
+    exit_quietly_on_interrupt()
     _WORKER_CLASSIFIER = Classifier.load(model)
 
 
@@ -119,7 +125,8 @@ def _audit_in_pool(
                     except BrokenProcessPool:
                         crashed.append(path)
                     except Exception as error:  # noqa: BLE001 - e.g. a result that cannot travel back
-                        reason = f"the worker auditing it failed ({type(error).__name__})"
+                        said = " ".join(str(error).split())[:200]
+                        reason = f"the worker auditing it failed ({type(error).__name__}{': ' if said else ''}{said})"
                         finished.append((path, InputError(path, reason)))
                 if not crashed:  # the workers go on while the caller handles what finished
                     _fill(pool, running, batch, size, options)
@@ -151,7 +158,9 @@ def _pool(size: int, model, classifier) -> ProcessPoolExecutor:
             classifier = Classifier.load(model)
         classifier.classify_texts(["warm-up"], ["The victim shall not be detained."])
         _WORKER_CLASSIFIER = classifier
-        return ProcessPoolExecutor(max_workers=size, mp_context=mp.get_context("fork"), initializer=gc.freeze)
+        return ProcessPoolExecutor(
+            max_workers=size, mp_context=mp.get_context("fork"), initializer=_init_forked_worker
+        )
     return ProcessPoolExecutor(
         max_workers=size, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(model,)
     )

@@ -4,6 +4,8 @@ classifier, the clauses of a cross-validation), or spawned afresh where fork is 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 
 
 def can_fork() -> bool:
@@ -14,3 +16,9 @@ def can_fork() -> bool:
 def start_context() -> mp.context.BaseContext:
     """The fork context where processes can fork, else the spawn context."""
     return mp.get_context("fork" if can_fork() else "spawn")
+
+
+def exit_quietly_on_interrupt() -> None:
+    """In a child process: Ctrl+C (SIGINT, sent to the whole process group) ends it at once and silently.
+    The parent, interrupted too, says so in one line; without this each child printed its own traceback."""
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(128 + signal.SIGINT))

@@ -177,3 +177,50 @@ def test_a_worker_that_dies_once_is_replaced_and_the_batch_completes(tmp_path, m
     assert (tmp_path / "died").exists()
     assert all(not isinstance(result, InputError) for result in results.values())
     assert sorted(results) == sorted(PDFS)
+
+
+def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(tmp_path):
+    """Ctrl+C reaches the whole process group: the workers end silently (each printed a traceback) and
+    dnh prints one line, exit status 130; the same command then audits what is missing."""
+    import subprocess
+    import sys
+
+    from analyzer.store import Store, load_documents
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    samples = sorted((Path(__file__).resolve().parents[1] / "corpus" / "documents").glob("*.pdf"))
+    for pdf in samples:
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    dnh = Path(sys.executable).parent / "dnh"
+    db = tmp_path / "store.duckdb"
+    command = [
+        str(dnh),
+        "audit",
+        str(folder),
+        "--workers",
+        "2",
+        "--db",
+        str(db),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    process = subprocess.Popen(
+        [*command, "-f", "json"], stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    seen = []
+    for line in process.stderr:  # the first document done, then Ctrl+C
+        seen.append(line)
+        if line.startswith("[1/"):
+            os.killpg(process.pid, signal.SIGINT)
+            break
+    seen += process.stderr.readlines()
+    assert process.wait(timeout=120) == 130, seen
+    said = "".join(seen)
+    assert "Traceback" not in said and "Error" not in said, said
+    assert [line for line in seen if line.startswith("dnh: interrupted after ")], said
+    again = subprocess.run([*command, "-f", "json"], capture_output=True, text=True, timeout=600, check=False)
+    assert again.returncode == 0, again.stderr[-2000:]
+    with Store(db) as store:
+        stored = load_documents(store)
+    assert sorted(stored["file_name"]) == [pdf.name for pdf in samples]  # each once

@@ -70,6 +70,8 @@ def audit(
     """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
     import time
 
+    import duckdb
+
     from analyzer.batch import audit_many
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
@@ -109,6 +111,7 @@ def audit(
     country = _country_code(country)
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     bar = ProgressBar(len(documents))
+    interrupted = False
     try:
         results = audit_many(
             documents,
@@ -157,11 +160,23 @@ def audit(
             for item in written:
                 bar.echo(str(item), out=sys.stdout)
             bar.advance()
+    except (KeyboardInterrupt, duckdb.InterruptException):  # Ctrl+C: DuckDB turns it into its own error
+        interrupted = True
     finally:
         bar.close()
         if opened is not None:
             opened.close()
     elapsed = time.monotonic() - started
+    if interrupted:
+        done = bar.done
+        again = "audits the rest" if store and resume else "audits them all again"
+        typer.echo(
+            f"dnh: interrupted after {done} of {len(documents)} document{'' if len(documents) == 1 else 's'} "
+            f"({done - len(failures) - skipped} audited{' and stored' if store else ''}); the same command "
+            f"{again}",
+            err=True,
+        )
+        raise typer.Exit(130)
     audited = len(documents) - len(failures) - skipped
     typer.echo(
         f"{audited} document{'' if audited == 1 else 's'} audited ({pages} pages, {findings} findings), "

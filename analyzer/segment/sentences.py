@@ -32,20 +32,42 @@ def sentencizer(language: str = "en") -> spacy.language.Language:
     return nlp
 
 
+# spaCy refuses a text over a million characters; a clause nobody numbered (a long unstructured text) is
+# read in pieces of at most this many, cut after a line break or else a space near the end of each piece.
+PIECE = 100_000
+
+
+def pieces(text: str, size: int = PIECE) -> list[tuple[int, int]]:
+    """``text`` as consecutive spans of at most ``size`` characters, cut after the last line break of a
+    piece's second half, or else its last space, or else at ``size``."""
+    spans, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        cut = text.rfind("\n", start + size // 2, end)
+        cut = cut if cut >= 0 else text.rfind(" ", start + size // 2, end)
+        end = cut + 1 if cut >= 0 else end
+        spans.append((start, end))
+        start = end
+    return spans + [(start, len(text))]
+
+
 def sentence_spans(text: str, *, language: str = "en") -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (offsets into ``text``), whitespace trimmed."""
+    """Character spans of the sentences of ``text`` (offsets into ``text``), whitespace trimmed. A text
+    over :data:`PIECE` characters is read in pieces; a sentence is never longer than one."""
     if language in UNSPLIT_SCRIPTS or not text.strip():
         return [(0, len(text))] if text.strip() else []
-    doc = sentencizer(language)(text)
+    nlp = sentencizer(language)
     spans = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
+    for offset, stop in pieces(text):
+        piece = text[offset:stop]
+        for sent in nlp(piece).sents:
+            start, end = offset + sent.start_char, offset + sent.end_char
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
     return spans
 
 

@@ -178,3 +178,31 @@ def test_offsets_point_at_the_clause_text(clauses_of, tmp_path):
     for clause in segment(document):
         own = " ".join(document.text[clause.start : clause.end].split())
         assert clause.text.endswith(own)
+
+
+def test_a_text_over_a_million_characters_that_nobody_numbered_is_segmented(clauses_of):
+    """spaCy refuses texts over a million characters: an unstructured one-line text that long was a
+    traceback; it is read in pieces and every sentence is a clause."""
+    sentence = "Victims shall not be detained in closed shelters and shall not pay for their return. "
+    text = sentence * (1_050_000 // len(sentence) + 1)
+    assert len(text) > 1_000_000 and "\n" not in text
+    clauses = clauses_of(text)
+    assert len(clauses) > 1000 and all(len(clause.text) <= 400 for clause in clauses)
+    assert " ".join(clause.text for clause in clauses) == text.strip()  # every sentence, once, whole
+
+
+@pytest.mark.parametrize(
+    "text, size, cuts",
+    [
+        ("a" * 10, 4, [(0, 4), (4, 8), (8, 10)]),  # nowhere better to cut
+        ("ab cd ef gh", 6, [(0, 6), (6, 11)]),  # after the space
+        ("ab cd\nef gh ij", 10, [(0, 6), (6, 14)]),  # after the line break
+        ("ab\ncd ef gh ij", 10, [(0, 9), (9, 14)]),  # a line break in the first half: too early
+        ("abcde\nfghij", 100, [(0, 11)]),
+    ],
+)
+def test_long_texts_are_cut_after_a_line_break_or_a_space(text, size, cuts):
+    from analyzer.segment.sentences import pieces
+
+    assert pieces(text, size) == cuts
+    assert "".join(text[s:e] for s, e in cuts) == text
