@@ -191,7 +191,7 @@ def _audit_queue(queue: list[dict], batch: dict) -> None:
     failed = f"; {size - audited} could not be read" if audited < size else ""
     done = f"Done: {audited} document(s) audited and saved in the store{failed}."
     batch["lines"].append(("info", done))
-    bar.progress(1.0, text=done)
+    bar.progress(1.0, text=f"{size} of {size} document(s) read.")  # the "Done" sentence shows once, below
     st.info(done)
     if batch["last"]:
         st.session_state["doc_id"] = st.session_state["analysed"] = batch["last"]
