@@ -20,6 +20,7 @@ from typing import Literal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from analyzer.score import emit_thresholds
 from analyzer.store.schema import (
@@ -31,18 +32,11 @@ from analyzer.store.schema import (
     migration_statements,
     missing_column_statements,
 )
-from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause
+from analyzer.types import PRINCIPLE_IDS, STANCES, AuditResult, Clause, Finding
 
 Decision = Literal["accept", "change", "reject"]
 DECISIONS: tuple[str, ...] = ("accept", "change", "reject")
 UNKNOWN_COUNTRY = "unknown"
-
-
-# by name: a migrated file holds the columns in another order than a new one
-CLAUSE_COLUMNS = (
-    "doc_id", "model_version", "clause_id", "position", "number", "heading_path", "text", "lead_in",
-    "division", "pages", '"start"', '"end"', "boxes",
-)  # fmt: skip
 
 
 def _now() -> datetime:
@@ -58,6 +52,50 @@ def model_version_of(result: AuditResult) -> str:
 
 def _boxes_json(clause: Clause) -> str:
     return json.dumps([dataclasses.asdict(box) for box in clause.boxes])
+
+
+def _clause_rows(key: list[str], clauses: Sequence[Clause]) -> pa.Table:
+    """The clauses' rows, typed as the ``clauses`` table holds them (``words`` is filled in SQL)."""
+    doc_id, version = key
+    return pa.table(
+        {
+            "doc_id": pa.array([doc_id] * len(clauses), pa.string()),
+            "model_version": pa.array([version] * len(clauses), pa.string()),
+            "clause_id": pa.array([c.clause_id for c in clauses], pa.string()),
+            "position": pa.array(range(len(clauses)), pa.int32()),
+            "number": pa.array([c.number for c in clauses], pa.string()),
+            "heading_path": pa.array([list(c.heading_path) for c in clauses], pa.list_(pa.string())),
+            "text": pa.array([c.text for c in clauses], pa.string()),
+            "lead_in": pa.array([c.lead_in for c in clauses], pa.string()),
+            "division": pa.array([c.division for c in clauses], pa.string()),
+            "pages": pa.array([list(c.pages) for c in clauses], pa.list_(pa.int32())),
+            "start": pa.array([c.start for c in clauses], pa.int32()),
+            "end": pa.array([c.end for c in clauses], pa.int32()),
+            "boxes": pa.array([_boxes_json(c) for c in clauses], pa.string()),
+        }
+    )
+
+
+def _finding_rows(key: list[str], findings: Sequence[Finding], taxonomy_version: str) -> pa.Table:
+    """The findings' rows, typed as the ``findings`` table holds them."""
+    doc_id, version = key
+    return pa.table(
+        {
+            "doc_id": pa.array([doc_id] * len(findings), pa.string()),
+            "model_version": pa.array([version] * len(findings), pa.string()),
+            "clause_id": pa.array([f.clause_id for f in findings], pa.string()),
+            "principle": pa.array([f.principle for f in findings], pa.string()),
+            "stance": pa.array([f.stance for f in findings], pa.string()),
+            "confidence": pa.array([float(f.confidence) for f in findings], pa.float64()),
+            "needs_review": pa.array([bool(f.needs_review) for f in findings], pa.bool_()),
+            "evidence": pa.array([list(f.evidence) for f in findings], pa.list_(pa.string())),
+            "rationale": pa.array([f.rationale for f in findings], pa.string()),
+            "source": pa.array([f.source for f in findings], pa.string()),
+            "taxonomy_version": pa.array(
+                [f.taxonomy_version or taxonomy_version for f in findings], pa.string()
+            ),
+        }
+    )
 
 
 class Store:
@@ -194,32 +232,27 @@ class Store:
                 list(row.values()),
             )
             if result.clauses:
-                self.connection.executemany(
-                    f"INSERT INTO clauses ({', '.join(CLAUSE_COLUMNS)}) VALUES "
-                    f"({', '.join('?' * len(CLAUSE_COLUMNS))})",
-                    [
-                        [*key, c.clause_id, position, c.number, list(c.heading_path), c.text, c.lead_in]
-                        + [c.division, list(c.pages), c.start, c.end, _boxes_json(c)]
-                        for position, c in enumerate(result.clauses)
-                    ],
-                )
+                self._insert("clauses", _clause_rows(key, result.clauses))
                 self.connection.execute(
                     f"UPDATE clauses SET words = {WORDS} WHERE doc_id = ? AND model_version = ?", key
                 )
             if result.findings:
-                self.connection.executemany(
-                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [*key, f.clause_id, f.principle, f.stance, float(f.confidence), bool(f.needs_review)]
-                        + [list(f.evidence), f.rationale, f.source, f.taxonomy_version or taxonomy_version]
-                        for f in result.findings
-                    ],
-                )
+                self._insert("findings", _finding_rows(key, result.findings, taxonomy_version))
             self.connection.commit()
         except BaseException:
             self.connection.rollback()
             raise
         return not exists
+
+    def _insert(self, table: str, rows: pa.Table) -> None:
+        """Insert ``rows`` into ``table`` by column name, in one statement: DuckDB reads the Arrow table
+        where it lies (``executemany`` went row by row, 30 s for 30,000 clauses)."""
+        names = ", ".join(f'"{name}"' for name in rows.column_names)
+        self.connection.register("_rows", rows)
+        try:
+            self.connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+        finally:
+            self.connection.unregister("_rows")
 
     # --- reviews --------------------------------------------------------------------------------------
 
