@@ -67,15 +67,20 @@ def one_line(result, *says: str) -> None:
         ),
         ("train into a file", ["train", "--out", "{tmp}/one.jsonl"], "a file of that name exists"),
         ("the principles in XML", ["taxonomy", "--format", "xml"], "choose table or json"),
+        ("classify a folder", ["classify", "{tmp}"], "a folder: give a JSON Lines file"),
+        ("classify a NaN", ["classify", "{tmp}/nan.jsonl"], "line 2: not JSON (NaN is not a JSON value)"),
+        ("compare a mistyped store", ["compare", "--db", "{tmp}/typo.duckdb"], "no such store"),
     ],
 )
 def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, says, tmp_path):
     (tmp_path / "one.jsonl").write_text(
         json.dumps({"id": "1", "text": "Victims shall not be detained."}) + "\n"
     )
+    (tmp_path / "nan.jsonl").write_text('{"id": "1", "text": "a"}\n{"id": "2", "text": "b", "score": NaN}\n')
     result = dnh(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
     one_line(result, says)
     assert not (tmp_path / "m.xlsx").exists() and "findings by country" not in result.stdout
+    assert not (tmp_path / "typo.duckdb").exists()  # a reading command leaves no empty store behind
 
 
 def test_segment_reads_the_other_documents_of_a_folder_after_a_bad_one(tmp_path):
@@ -169,3 +174,31 @@ def test_a_batch_numbers_its_failure_lines_as_its_other_lines(tmp_path):
     lines = [line for line in result.stderr.splitlines() if "[" in line and "/2]" in line]
     assert lines[0].startswith("[1/2] my-shelter-sop.pdf: "), lines
     assert lines[1].startswith(f"dnh: [2/2] {broken}: "), lines
+
+
+def test_classify_skips_a_byte_order_mark(tmp_path):
+    clauses = tmp_path / "excel.jsonl"
+    clauses.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"id": "1", "text": "Victims shall be detained."}).encode()
+    )
+    result = dnh("classify", clauses)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "1"
+
+
+def test_control_characters_in_a_file_name_reach_the_terminal_as_escapes(tmp_path):
+    """A file named to retitle the terminal window (OSC), ring its bell and forge a line: every line
+    naming it shows the characters as escapes."""
+    name = "sop\x1b]0;owned\x07\nfake.pdf"
+    (tmp_path / name).write_text("not a PDF at all", encoding="utf-8")
+    (tmp_path / "b\u202etxt.txt").write_text(
+        "1. Victims shall be detained in the shelter.\n", encoding="utf-8"
+    )
+    result = dnh("audit", tmp_path, "--no-store", "--format", "json", "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    for stream in (result.stderr, result.stdout):
+        assert not any(c in stream for c in "\x1b\x07\u202e"), stream
+    assert "sop\\x1b]0;owned\\x07 fake.pdf: not a PDF" in result.stderr  # one line
+    assert "b\\u202etxt.txt: 1 clauses" in result.stderr
+    segmented = dnh("segment", tmp_path / "b\u202etxt.txt", "-f", "table")
+    assert "\u202e" not in segmented.stdout and "b\\u202etxt.txt: 1 clauses" in segmented.stdout

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from analyzer import __version__
+from analyzer.cli.progress import printable
 
 app = typer.Typer(
     name="dnh",
@@ -29,9 +30,15 @@ class SegmentFormat(StrEnum):
     table = "table"
 
 
+def say(message: str) -> None:
+    """Print ``message`` on stderr as one line, its control characters escaped (a file name can hold
+    any)."""
+    typer.echo(printable(" ".join(message.split())), err=True)
+
+
 def fail(message: str) -> None:
     """Print one line on stderr and exit with the bad-input status."""
-    typer.echo(f"dnh: {' '.join(message.split())}", err=True)
+    say(f"dnh: {message}")
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -94,13 +101,17 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
-def open_store(db: Path | None):
+def open_store(db: Path | None, *, existing: bool = False):
     """The store at ``db`` (default: $DNH_DB or the user data folder); one line on stderr and the
-    bad-input status when it cannot be opened (not a DuckDB file, a newer schema, no permission)."""
+    bad-input status when it cannot be opened (not a DuckDB file, a newer schema, no permission) or, with
+    ``existing`` (commands that only read it), when a ``db`` given does not exist: a mistyped path would
+    otherwise leave a new empty store behind and report no audits."""
     import duckdb
 
     from analyzer.store import Store
 
+    if existing and db is not None and not Path(db).exists():
+        fail(f"{db}: no such store (`dnh audit --db {db}` creates it)")
     try:
         return Store(db)
     except (duckdb.Error, ValueError, OSError) as error:

@@ -16,9 +16,10 @@ from analyzer.cli.app import (
     load_classifier,
     open_store,
     output_folder,
+    say,
     writable_file,
 )
-from analyzer.cli.progress import ProgressBar
+from analyzer.cli.progress import ProgressBar, printable
 from analyzer.errors import InputError
 
 AUDIT_FORMATS = ("json", "csv", "html", "pdf")
@@ -170,19 +171,17 @@ def audit(
     if interrupted:
         done = bar.done
         again = "audits the rest" if store and resume else "audits them all again"
-        typer.echo(
+        say(
             f"dnh: interrupted after {done} of {len(documents)} document{'' if len(documents) == 1 else 's'} "
             f"({done - len(failures) - skipped} audited{' and stored' if store else ''}); the same command "
-            f"{again}",
-            err=True,
+            f"{again}"
         )
         raise typer.Exit(130)
     audited = len(documents) - len(failures) - skipped
-    typer.echo(
+    say(
         f"{audited} document{'' if audited == 1 else 's'} audited ({pages} pages, {findings} findings), "
         f"{skipped} skipped, "
-        f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}",
-        err=True,
+        f"{len(failures)} failed, {elapsed:.1f} s; reports in {out}"
     )
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -250,10 +249,9 @@ def _country_code(country: str | None) -> str | None:
     code = (country or "").strip().upper() or None
     known = [*cues().countries, "INT"]
     if code is not None and code not in known:
-        typer.echo(
+        say(
             f"dnh: warning: --country {code} is not the code of an ASEAN member state or INT "
-            f"({', '.join(known)}); it is kept",
-            err=True,
+            f"({', '.join(known)}); it is kept"
         )
     return code
 
@@ -277,19 +275,19 @@ def compare(
         if out.suffix.lower() not in EXPORT_SUFFIXES:
             fail(f"--out {out}: give a file ending in {' or '.join(EXPORT_SUFFIXES)}")
         writable_file(out)
-    with open_store(db) as opened:
+    with open_store(db, existing=True) as opened:
         matrix = country_matrix(opened, stance=stance)
         notes = [unread_note(load_documents(opened)), copies_note(copies(opened))]
     if matrix.empty:
         typer.echo("dnh: the store holds no audits yet: run `dnh audit` first", err=True)
         raise typer.Exit(1)
     typer.echo(f"{stance} findings by country and principle")
-    typer.echo(matrix.to_string())
+    typer.echo(matrix.rename(index=printable).to_string())  # the countries are what users typed
     for note in filter(None, notes):
-        typer.echo(f"dnh: note: {note}", err=True)
+        say(f"dnh: note: {note}")
     if out:
         try:
             export(matrix.reset_index(), out)
         except (ValueError, OSError) as error:
             fail(f"{out}: {error}")
-        typer.echo(f"wrote {out}", err=True)
+        say(f"wrote {out}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.cli.app import MODEL_OPTION, app, fail, load_classifier, open_store
+from analyzer.cli.app import MODEL_OPTION, app, fail, load_classifier, open_store, say
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -69,4 +69,4 @@ def _seed(db: Path | None, model: Path | None) -> None:
     classifier = load_classifier(model)
     with open_store(db) as store:
         for path, status in seed(store, classifier):
-            typer.echo(f"sample {path.name}: {status}", err=True)
+            say(f"sample {path.name}: {status}")

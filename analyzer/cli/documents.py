@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from analyzer.cli import options as opt
-from analyzer.cli.app import EXIT_BAD_INPUT, SegmentFormat, app, fail, output_file
+from analyzer.cli.app import EXIT_BAD_INPUT, SegmentFormat, app, fail, output_file, say
+from analyzer.cli.progress import printable
 from analyzer.errors import InputError
 
 
@@ -52,12 +53,12 @@ def segment(
             try:  # a bad document is reported in one line, and the others are still read
                 document = read_document(path, password=password, **reading)
             except InputError as error:
-                typer.echo(f"dnh: {' '.join(str(error).split())}", err=True)
+                say(f"dnh: {error}")
                 failed += 1
                 continue
             clauses = segment_document(document)
             for warning in document.warnings:
-                typer.echo(f"dnh: {path}: warning: {warning}", err=True)
+                say(f"dnh: {path}: warning: {warning}")
             if fmt is SegmentFormat.jsonl:
                 for clause in clauses:
                     record = {"document": str(path), "id": clause.clause_id, **clause.to_dict()}
@@ -106,4 +107,4 @@ def _table(path: Path, clauses) -> str:
         pages = ",".join(map(str, clause.pages))
         text = " ".join(clause.text[len(clause.lead_in) :].split())
         rows.append(f"{clause.number[:14]:<14} {pages[:7]:<7} {text[:100]}")
-    return "\n".join(rows) + "\n\n"
+    return "\n".join(map(printable, rows)) + "\n\n"

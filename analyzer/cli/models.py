@@ -20,20 +20,35 @@ from analyzer.cli.app import (
 )
 
 
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def _read_jsonl_clauses(path: Path) -> list[dict]:
-    """Records with at least "id" and "text", or a one-line failure naming the line."""
-    if str(path) != "-" and not path.is_file():
-        fail(f"{path}: no such file")
+    """Records with at least "id" and "text", or a one-line failure naming the line. A byte-order mark
+    before the first line is skipped (spreadsheet and Windows editors write one); NaN and Infinity, which
+    Python reads but JSON does not have, are refused rather than passed through to the output."""
+    if str(path) != "-":
+        if path.is_dir():
+            fail(
+                f"{path}: a folder: give a JSON Lines file (`dnh segment FOLDER | dnh classify -` for documents)"
+            )
+        if not path.is_file():
+            fail(f"{path}: no such file")
     handle = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
     records = []
     try:
         for number, line in enumerate(handle, start=1):
+            if number == 1:
+                line = line.removeprefix("\ufeff")
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line, parse_constant=_not_json)
             except json.JSONDecodeError as error:
                 fail(f"{path}: line {number}: not JSON ({error.msg})")
+            except ValueError as error:
+                fail(f"{path}: line {number}: not JSON ({error})")
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
                 fail(f'{path}: line {number}: each line needs an "id" and a "text" string')
             records.append(record)

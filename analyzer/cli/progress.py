@@ -9,10 +9,22 @@ status lines go out as they are, so logs stay one line per document.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
 from typing import TextIO
+
+# Control characters (C0, DEL, C1) and the bidirectional overrides and isolates: in a file name or a
+# document's words they could move the cursor, retitle the window, ring the bell or reorder what the line
+# shows. Terminals act on them; a message shows them as escapes.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with every control character written as its escape (ESC as ``\\x1b``, a newline as
+    ``\\n``), for lines printed to a terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 class ProgressBar:
@@ -35,10 +47,11 @@ class ProgressBar:
         self._draw()
 
     def echo(self, line: str, *, out: TextIO | None = None) -> None:
-        """Print a line above the bar, on the bar's stream or on ``out`` (stdout for results)."""
+        """Print a line above the bar, on the bar's stream or on ``out`` (stdout for results), its control
+        characters escaped (:func:`printable`)."""
         self._clear()
         target = out or self.stream
-        target.write(line + "\n")
+        target.write(printable(line) + "\n")
         target.flush()
         self._draw()
 
