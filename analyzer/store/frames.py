@@ -23,7 +23,7 @@ from analyzer.ingest.language import NAMES
 from analyzer.ingest.language import unread as unread_language
 from analyzer.store.database import UNKNOWN_COUNTRY, Store
 from analyzer.store.schema import ASSERTED
-from analyzer.types import PRINCIPLE_IDS
+from analyzer.types import PRINCIPLE_IDS, STANCES
 
 Db = Store | Path | str | None
 
@@ -109,7 +109,10 @@ def copies(db: Db = None, *, model_version: str | None = None) -> pd.DataFrame:
 
 
 def _code(country: str) -> str:
-    """A country as the store holds it: upper-cased, except :data:`UNKNOWN_COUNTRY`."""
+    """A country as the store holds it: upper-cased, except :data:`UNKNOWN_COUNTRY`; ``TypeError`` for
+    what is not a text (``None`` read as a code would be no country at all)."""
+    if not isinstance(country, str):
+        raise TypeError(f"country must be a code such as 'MY', not {country!r}")
     code = country.strip()
     return UNKNOWN_COUNTRY if code.lower() == UNKNOWN_COUNTRY else code.upper()
 
@@ -184,7 +187,13 @@ def _countries(store: Store) -> list[str]:
 
 
 def country_matrix(db: Db = None, *, stance: str = "HARMFUL") -> pd.DataFrame:
-    """Countries × the 13 principles: how many asserted findings of ``stance`` each country's documents hold."""
+    """Countries × the 13 principles: how many asserted findings of ``stance`` each country's documents hold
+    (``stance`` in any case; ``ValueError`` for one that is not HARMFUL, PROTECTIVE or NEUTRAL, which
+    would count nothing)."""
+    chosen = str(stance).strip().upper()
+    if chosen not in STANCES:
+        raise ValueError(f"stance must be one of {', '.join(STANCES)}, not {stance!r}")
+    stance = chosen
     with opened(db) as store:
         return _matrix(_countries(store), load_findings(store, with_copies=False), stance)
 

@@ -333,6 +333,20 @@ def test_countries_are_asked_for_in_any_case(db):
 
 
 @pytest.mark.parametrize("ask", [country_gaps, contradictions], ids=["gaps", "contradictions"])
+def test_a_country_that_is_not_a_code_is_refused_by_name(db, ask):
+    with pytest.raises(TypeError, match="country must be a code such as 'MY', not None"):
+        ask(None, db)
+
+
+def test_a_stance_is_taken_in_any_case_and_a_mistyped_one_refused(db):
+    assert country_matrix(db, stance="protective").equals(country_matrix(db, stance="PROTECTIVE"))
+    with pytest.raises(
+        ValueError, match="stance must be one of HARMFUL, PROTECTIVE, NEUTRAL, not 'HARMFULL'"
+    ):
+        country_matrix(db, stance="HARMFULL")  # it counted nothing: a matrix of zeros
+
+
+@pytest.mark.parametrize("ask", [country_gaps, contradictions], ids=["gaps", "contradictions"])
 def test_a_country_without_documents_is_refused(db, ask):
     with pytest.raises(ValueError, match="no stored document has country 'ZZ'"):
         ask("ZZ", db)
@@ -371,6 +385,20 @@ def test_csv_export_of_findings_neutralises_a_hostile_title(tmp_path):
         path = export(load_findings(store), tmp_path / "findings.csv")
     read = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert set(read["title"]) == {'\'=HYPERLINK("http://x")'}
+
+
+def test_csv_export_writes_lists_as_the_audit_report_does(db, tmp_path):
+    """Pages joined by commas and evidence by "; " (they were NumPy's text of an array: "['a' 'b']"),
+    a formula-like evidence word still neutralised; a filtered frame's row numbers are not a column."""
+    findings = load_findings(db)
+    findings = findings[findings["evidence"].map(len) > 1].head(3)
+    findings.iloc[0, findings.columns.get_loc("evidence")] = ["=cmd()", "detained"]
+    findings.iloc[1, findings.columns.get_loc("pages")] = [3, 4]
+    read = pd.read_csv(export(findings, tmp_path / "findings.csv"), dtype=str, keep_default_na=False)
+    assert list(read.columns) == list(findings.columns)
+    assert read["evidence"][0] == "'=cmd(); detained"
+    assert read["pages"][1] == "3,4"
+    assert read["evidence"][2] == "; ".join(findings["evidence"].iloc[2])
 
 
 def test_csv_export_keeps_the_country_index(db, tmp_path):

@@ -51,10 +51,6 @@ def heatmap(matrix: pd.DataFrame, *, scheme: str, title: str) -> alt.Chart:
     return (cells + labels).properties(height=max(160, 42 * len(matrix)))
 
 
-def _joined(values) -> str:
-    return "; ".join(str(v) for v in values) if values is not None else ""
-
-
 def _matrix(measure: str) -> pd.DataFrame:
     stance, _ = MEASURES[measure]
     with resources.store() as store:
@@ -112,11 +108,7 @@ def show() -> None:
     chosen = findings[findings["country"].isin(countries) & findings["principle"].isin(principles)]
     st.download_button(
         f"Download the {len(chosen)} findings behind it (CSV)",
-        spreadsheet_safe(
-            chosen.assign(evidence=chosen["evidence"].map(_joined), pages=chosen["pages"].map(_joined))
-        )
-        .to_csv(index=False)
-        .encode("utf-8"),
+        spreadsheet_safe(chosen).to_csv(index=False).encode("utf-8"),  # lists as the audit's CSV writes them
         "findings.csv",
         "text/csv",
     )
