@@ -202,3 +202,19 @@ def test_control_characters_in_a_file_name_reach_the_terminal_as_escapes(tmp_pat
     assert "b\\u202etxt.txt: 1 clauses" in result.stderr
     segmented = dnh("segment", tmp_path / "b\u202etxt.txt", "-f", "table")
     assert "\u202e" not in segmented.stdout and "b\\u202etxt.txt: 1 clauses" in segmented.stdout
+
+
+def test_a_later_run_does_not_overwrite_another_files_reports_of_the_same_name(tmp_path):
+    out = tmp_path / "out"
+    first = dnh("audit", SOP, "--no-store", "--format", "json", "--out", out)
+    assert first.exit_code == 0, first.output
+    kept = (out / "my-shelter-sop.json").read_text(encoding="utf-8")
+    second = dnh("audit", SOP.with_suffix(".docx"), "--no-store", "--format", "json", "--out", out)
+    assert second.exit_code == 0, second.output
+    assert (out / "my-shelter-sop.json").read_text(encoding="utf-8") == kept
+    assert json.loads((out / "my-shelter-sop-docx.json").read_text())["document"]["format"] == "docx"
+    again = dnh("audit", SOP, "--no-store", "--format", "json", "--out", out)  # the same file: replaced
+    assert again.exit_code == 0 and sorted(p.name for p in out.iterdir()) == [
+        "my-shelter-sop-docx.json",
+        "my-shelter-sop.json",
+    ]

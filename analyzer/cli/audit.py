@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def audit(
     started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
     used_stems: set[str] = set()
     # names given in the order of the documents, not of the audits' ending (workers finish in any order)
-    stems = {path: _unique_stem(path, used_stems) for path in documents}
+    stems = {path: _unique_stem(path, used_stems, out) for path in documents}
     opened = open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
@@ -198,21 +199,38 @@ def _reachable(results, bar: ProgressBar):
         fail(str(error))
 
 
-def _unique_stem(path: Path, used: set[str]) -> str:
-    """A safe report name for ``path``, not in ``used`` (then added to it): policy.pdf and policy.docx in one
-    run must not overwrite each other (the second is ``policy-docx``)."""
+def _unique_stem(path: Path, used: set[str], out: Path | None = None) -> str:
+    """A safe report name for ``path``, not in ``used`` (then added to it) nor the name of another file's
+    reports in ``out``: policy.pdf and policy.docx must not overwrite each other, in one run or in two
+    (the second is ``policy-docx``). A report is another file's when its JSON names another path; the
+    same file audited again keeps its name (its reports are replaced)."""
     from analyzer.report.export import safe_stem
 
     stem = safe_stem(path.name)
-    if stem in used:
+    if stem in used or _reports_of_another(out, stem, path):
         suffix = path.suffix.lstrip(".").lower() or "file"
         stem = next(
-            f"{stem}-{suffix}{n or ''}"
-            for n in range(len(used) + 1)
-            if f"{stem}-{suffix}{n or ''}" not in used
+            candidate
+            for n in range(len(used) + 2)
+            if (candidate := f"{stem}-{suffix}{n or ''}") not in used
+            and not _reports_of_another(out, candidate, path)
         )
     used.add(stem)
     return stem
+
+
+def _reports_of_another(out: Path | None, stem: str, path: Path) -> bool:
+    """Whether ``out`` holds a JSON report named ``stem`` of a file other than ``path`` (one that cannot be
+    read is taken as another's: better a new name than a lost report)."""
+    report = out / f"{stem}.json" if out is not None else None
+    if report is None or not report.is_file():
+        return False
+    try:
+        with open(report, encoding="utf-8") as handle:
+            recorded = json.load(handle)["document"]["path"]
+        return Path(recorded).resolve() != path.resolve()
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
 
 
 def _write_reports(
