@@ -16,6 +16,7 @@ from pathlib import Path
 from analyzer.classify.classifier import Classifier
 from analyzer.ingest import DEFAULT_TIMEOUT, read_document
 from analyzer.ingest.language import audit_language
+from analyzer.ingest.metadata import guess_country, guess_doc_type
 from analyzer.ingest.ocr import language_for_country
 from analyzer.score import gaps, scorecard
 from analyzer.segment import segment
@@ -40,9 +41,12 @@ def audit_document(
     timeout: float | None = DEFAULT_TIMEOUT,
     classifier: Classifier | None = None,
     on_stage: StageCallback = _quiet,
+    guess: bool = True,
     **read_options,
 ) -> AuditResult:
-    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files).
+    """Audit one document. ``classifier`` defaults to the shipped model (load it once for many files);
+    ``country`` and ``doc_type`` not given are guessed from the text unless ``guess`` is false
+    (:func:`audit_parsed`).
 
     ``read_options`` go to :func:`analyzer.ingest.read_document` (limits, ``ocr``, ``ocr_lang``,
     ``engine``); OCR reads in the country's language unless ``ocr_lang`` says otherwise.
@@ -53,7 +57,7 @@ def audit_document(
     on_stage("read", STAGES["read"])
     document = read_document(path, password=password, timeout=timeout, **read_options)
     return audit_parsed(
-        document, country=country, doc_type=doc_type, classifier=classifier, on_stage=on_stage
+        document, country=country, doc_type=doc_type, classifier=classifier, on_stage=on_stage, guess=guess
     )
 
 
@@ -64,10 +68,14 @@ def audit_parsed(
     doc_type: str | None = None,
     classifier: Classifier | None = None,
     on_stage: StageCallback = _quiet,
+    guess: bool = True,
 ) -> AuditResult:
     """Segment, classify and score a document already read; ``country`` (upper-cased) and ``doc_type``
-    override its own. A document in a language the classifier does not read, wholly or in part, is
-    audited all the same: the result's document records the language and the warning that
+    override its own, and where neither gives one they are guessed from the text
+    (:mod:`analyzer.ingest.metadata`: names, capitals, institutions, currencies; ``None`` without a cue)
+    unless ``guess`` is false (the dashboard's form has asked the user already).
+    A document in a language the classifier does not read, wholly or in part, is audited all the same: the
+    result's document records the language and the warning that
     :func:`~analyzer.ingest.language.audit_language` finds on its whole text."""
     classifier = classifier or Classifier.load()
     document = dataclasses.replace(
@@ -79,7 +87,16 @@ def audit_parsed(
     clauses = tuple(segment(document))  # in the reader's language: its sentence rules
     language, warning = audit_language(document.text, document.language)
     added = (warning,) if warning and warning not in document.warnings else ()
-    document = dataclasses.replace(document, language=language, warnings=(*document.warnings, *added))
+    document = dataclasses.replace(
+        document,
+        language=language,
+        warnings=(*document.warnings, *added),
+        # not given: guessed from the text's cues (None without any), as the dashboard pre-fills its form
+        country=document.country
+        or (guess_country(document.text, language=language, title=document.title) if guess else None),
+        doc_type=document.doc_type
+        or (guess_doc_type(document.text, title=document.title) if guess else None),
+    )
     on_stage("classify", STAGES["classify"])
     findings = tuple(classifier.classify_clauses(clauses))
     on_stage("score", STAGES["score"])

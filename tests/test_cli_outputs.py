@@ -218,3 +218,18 @@ def test_a_later_run_does_not_overwrite_another_files_reports_of_the_same_name(t
         "my-shelter-sop-docx.json",
         "my-shelter-sop.json",
     ]
+
+
+def test_audit_without_country_says_what_it_guessed(tmp_path):
+    unnamed = tmp_path / "rules.txt"
+    unnamed.write_text("1. Victims shall be detained in the shelter.\n", encoding="utf-8")
+    result = dnh("audit", SOP, unnamed, "--format", "json", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert lines[0].endswith("; country MY guessed from the text (--country sets it)"), lines
+    assert lines[1].endswith("; country unknown (--country sets it)"), lines
+    with Store() as store:  # the session's own store ($DNH_DB)
+        stored = load_documents(store).set_index("file_name")["country"]
+    assert stored["my-shelter-sop.pdf"] == "MY" and stored["rules.txt"] == "unknown"
+    given = dnh("audit", SOP, "--country", "my", "--no-store", "--format", "json", "--out", tmp_path / "out")
+    assert "guessed" not in given.stderr

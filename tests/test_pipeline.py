@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import subprocess
@@ -68,6 +69,28 @@ def known(tmp_path_factory):
 def _findings(result, number: str) -> set[tuple[str, str]]:
     ids = {c.clause_id for c in result.clauses if c.number == number}
     return {(f.principle, f.stance) for f in result.findings if f.clause_id in ids and not f.needs_review}
+
+
+def test_a_country_and_type_not_given_are_guessed_from_the_text_unless_asked_not_to(tmp_path):
+    """An auditor's folder of several countries' documents is compared by country without --country
+    for each: the audit guesses from the text (the sample SOP names Malaysia and its institutions)."""
+    document = sample().document
+    guessed = audit_parsed(
+        dataclasses.replace(document, country=None, doc_type=None), classifier=classifier()
+    )
+    assert (guessed.document.country, guessed.document.doc_type) == ("MY", "SOP")
+    given = audit_parsed(
+        dataclasses.replace(document, country=None, doc_type=None), country="TH", classifier=classifier()
+    )
+    assert given.document.country == "TH"
+    kept = audit_parsed(
+        dataclasses.replace(document, country=None, doc_type=None), classifier=classifier(), guess=False
+    )
+    assert (kept.document.country, kept.document.doc_type) == (None, None)
+    plain = tmp_path / "rules.txt"
+    plain.write_text("1. Victims shall be cared for.\n", encoding="utf-8")
+    nothing = audit_document(plain, classifier=classifier())
+    assert nothing.document.country is None  # no cue: no guess
 
 
 @pytest.mark.parametrize(

@@ -155,9 +155,15 @@ def audit(
             score = "not scored" if card["score"] is None else f"score {card['score']:.0f}"
             not_read = unread(result.document.language)  # as the audit recorded it
             gap_text = "not assessed (language)" if not_read else ", ".join(result.gaps) or "none"
+            guessed = ""
+            if country is None:  # not given: the audit guessed it from the text
+                found = result.document.country
+                guessed = f"; country {found} guessed from the text" if found else "; country unknown"
+                guessed += " (--country sets it)"
             bar.echo(
                 f"{prefix}: {len(result.clauses)} clauses, {card['harmful']} harmful, "
                 f"{card['protective']} protective, {card['needs_review']} to review, {score}; gaps: {gap_text}"
+                f"{guessed}"
             )
             for item in written:
                 bar.echo(str(item), out=sys.stdout)

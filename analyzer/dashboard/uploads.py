@@ -106,6 +106,7 @@ def audit_upload(
         country=country,
         doc_type=(doc_type or "").strip() or None,
         classifier=classifier,
+        guess=False,  # the form showed the guesses: "not given" there means not given
         **options,
     )
     if store is not None:

@@ -24,6 +24,8 @@ class Cues:
     languages: dict[str, str]
     countries: dict[str, re.Pattern]
     doc_types: dict[str, re.Pattern]
+    country_cues: re.Pattern  # every country's cues in one pattern, for one pass over a long text
+    cue_countries: dict[str, tuple[str, ...]]  # a cue, lower-cased -> the countries it is a cue of
 
 
 def _alternation(terms: list[str]) -> re.Pattern:
@@ -36,12 +38,18 @@ def _alternation(terms: list[str]) -> re.Pattern:
 def cues() -> Cues:
     """The cue tables of ``metadata.yaml``, compiled once."""
     data = yaml.safe_load(files("analyzer.ingest").joinpath("metadata.yaml").read_text(encoding="utf-8"))
+    cue_countries: dict[str, tuple[str, ...]] = {}
+    for code, terms in data["countries"].items():
+        for term in terms:
+            cue_countries[term.lower()] = (*cue_countries.get(term.lower(), ()), code)
     return Cues(
         opening_chars=int(data["opening_chars"]),
         opening_weight=int(data["opening_weight"]),
         languages=dict(data["languages"]),
         countries={code: _alternation(terms) for code, terms in data["countries"].items()},
         doc_types={name: _alternation(terms) for name, terms in data["doc_types"].items()},
+        country_cues=_alternation([term for terms in data["countries"].values() for term in terms]),
+        cue_countries=cue_countries,
     )
 
 
@@ -50,9 +58,11 @@ def guess_country(text: str, *, language: str | None = None, title: str = "") ->
     table = cues()
     opening = f"{title}\n{text[: table.opening_chars]}"
     votes: Counter[str] = Counter()
-    for code, pattern in table.countries.items():
-        votes[code] += len(pattern.findall(opening)) * (table.opening_weight - 1)
-        votes[code] += len(pattern.findall(text))
+    for where, weight in ((opening, table.opening_weight - 1), (text, 1)):
+        # one pass over the text for all countries (13 passes cost 20 ms on a 34,000-character statute)
+        for cue, count in Counter(m.lower() for m in table.country_cues.findall(where)).items():
+            for code in table.cue_countries.get(cue, ()):
+                votes[code] += count * weight
     if language in table.languages:
         votes[table.languages[language]] += 1
     ranked = [(count, code) for code, count in votes.items() if count > 0]

@@ -43,9 +43,12 @@ SAMPLES = {
 
 @cache
 def audit(country: str) -> AuditResult:
-    """The sample document of ``country`` audited once per test session."""
+    """The sample document of ``country`` audited once per test session, with the type of :data:`SAMPLES`
+    (None: no type, not a guessed one)."""
     name, doc_type = SAMPLES[country]
-    return audit_document(DOCUMENTS / name, country=country, doc_type=doc_type, classifier=Classifier.load())
+    return audit_document(
+        DOCUMENTS / name, country=country, doc_type=doc_type, classifier=Classifier.load(), guess=False
+    )
 
 
 def as_country(result: AuditResult, country: str | None) -> AuditResult:
