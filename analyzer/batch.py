@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from analyzer.errors import InputError
-from analyzer.processes import can_fork, exit_quietly_on_interrupt
+from analyzer.processes import can_fork, end_with_parent, exit_quietly_on_interrupt
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
@@ -36,6 +36,7 @@ WORKER_DIED = "the worker process auditing it died (killed, out of memory or stu
 def _init_forked_worker() -> None:
     gc.freeze()  # what it inherits is never garbage: the collector need not walk (and copy) it
     exit_quietly_on_interrupt()
+    end_with_parent()
 
 
 def _init_worker(model: Path | None) -> None:
@@ -43,6 +44,7 @@ def _init_worker(model: Path | None) -> None:
     from analyzer.classify.classifier import Classifier
 
     exit_quietly_on_interrupt()
+    end_with_parent()
     _WORKER_CLASSIFIER = Classifier.load(model)
 
 

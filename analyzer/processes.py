@@ -22,3 +22,34 @@ def exit_quietly_on_interrupt() -> None:
     """In a child process: Ctrl+C (SIGINT, sent to the whole process group) ends it at once and silently.
     The parent, interrupted too, says so in one line; without this each child printed its own traceback."""
     signal.signal(signal.SIGINT, lambda signum, frame: os._exit(128 + signal.SIGINT))
+
+
+def end_with_parent() -> None:
+    """In a worker process (Linux): end when the process that started it ends, however it ends (killed,
+    SIGTERM, a crash). Without this a batch's workers outlived a ``kill`` of ``dnh audit`` and kept
+    auditing for nobody. Elsewhere nothing is done."""
+    import ctypes
+    import sys
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker inherits the command's handler
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the worker ends when its pool is shut down
+        return
+    if os.getppid() == 1:  # the parent ended before the request was made
+        os._exit(128 + signal.SIGTERM)
+
+
+def interrupt_on_sigterm():
+    """In the main process of a command: SIGTERM (``kill``, a scheduler ending a job) stops it as Ctrl+C
+    does, with its one line and what is stored kept, instead of ending it with nothing said. Returns the
+    handler it replaced, for the command to put back when it ends."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)

@@ -179,9 +179,23 @@ def test_a_worker_that_dies_once_is_replaced_and_the_batch_completes(tmp_path, m
     assert sorted(results) == sorted(PDFS)
 
 
-def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(tmp_path):
+def _alive_with(marker: str) -> list[str]:
+    """The processes whose command line names ``marker`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "kill"])
+def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(tmp_path, stop):
     """Ctrl+C reaches the whole process group: the workers end silently (each printed a traceback) and
-    dnh prints one line, exit status 130; the same command then audits what is missing."""
+    dnh prints one line, exit status 130; the same command then audits what is missing. ``kill`` (SIGTERM
+    to dnh alone) does the same, and no worker outlives it (they kept auditing for nobody)."""
     import subprocess
     import sys
 
@@ -212,10 +226,17 @@ def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(
     for line in process.stderr:  # the first document done, then Ctrl+C
         seen.append(line)
         if line.startswith("[1/"):
-            os.killpg(process.pid, signal.SIGINT)
+            if stop == "ctrl-c":
+                os.killpg(process.pid, signal.SIGINT)
+            else:
+                os.kill(process.pid, signal.SIGTERM)
             break
     seen += process.stderr.readlines()
     assert process.wait(timeout=120) == 130, seen
+    deadline = time.monotonic() + 30
+    while _alive_with(str(db)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive_with(str(db)), "a worker outlived dnh"
     said = "".join(seen)
     assert "Traceback" not in said and "Error" not in said, said
     assert [line for line in seen if line.startswith("dnh: interrupted after ")], said

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,27 @@ def one_line(result, *says: str) -> None:
         ("classify a folder", ["classify", "{tmp}"], "a folder: give a JSON Lines file"),
         ("classify a NaN", ["classify", "{tmp}/nan.jsonl"], "line 2: not JSON (NaN is not a JSON value)"),
         ("compare a mistyped store", ["compare", "--db", "{tmp}/typo.duckdb"], "no such store"),
+        (
+            "segment into the document",
+            ["segment", "{tmp}/one.jsonl.txt", "-o", "{tmp}/one.jsonl.txt"],
+            "a document being read",
+        ),
+        ("a timeout of infinity", ["segment", SOP, "--timeout", "inf"], "--timeout inf: give at most 604800"),
+        (
+            "an unpacking limit overflowing",
+            ["audit", SOP, "--no-store", "--max-unpacked-mb", "1e308"],
+            "give at most 1e+06",
+        ),
+        (
+            "classify deeply nested JSON",
+            ["classify", "{tmp}/deep.jsonl"],
+            "line 1: not JSON we read (nested too deeply)",
+        ),
+        (
+            "classify a lone surrogate",
+            ["classify", "{tmp}/surrogate.jsonl"],
+            "line 1: the text holds a lone surrogate",
+        ),
     ],
 )
 def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, says, tmp_path):
@@ -77,10 +99,15 @@ def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, s
         json.dumps({"id": "1", "text": "Victims shall not be detained."}) + "\n"
     )
     (tmp_path / "nan.jsonl").write_text('{"id": "1", "text": "a"}\n{"id": "2", "text": "b", "score": NaN}\n')
+    (tmp_path / "one.jsonl.txt").write_text("1. Victims shall not be detained.\n")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "deep.jsonl").write_text('{"id": "1", "text": "a", "z": ' + "[" * 100_000 + "\n")
+    (tmp_path / "surrogate.jsonl").write_text('{"id": "1", "text": "Victims \\ud800 shall"}\n')
     result = dnh(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
     one_line(result, says)
     assert not (tmp_path / "m.xlsx").exists() and "findings by country" not in result.stdout
     assert not (tmp_path / "typo.duckdb").exists()  # a reading command leaves no empty store behind
+    assert (tmp_path / "one.jsonl.txt").read_text() == "1. Victims shall not be detained.\n"
 
 
 def test_segment_reads_the_other_documents_of_a_folder_after_a_bad_one(tmp_path):
@@ -233,3 +260,103 @@ def test_audit_without_country_says_what_it_guessed(tmp_path):
     assert stored["my-shelter-sop.pdf"] == "MY" and stored["rules.txt"] == "unknown"
     given = dnh("audit", SOP, "--country", "my", "--no-store", "--format", "json", "--out", tmp_path / "out")
     assert "guessed" not in given.stderr
+
+
+def test_a_report_never_replaces_a_document_being_audited(tmp_path):
+    """policy.html audited into its own folder: the report is policy-html.html, the policy is intact; and
+    the next run over the folder does not audit the reports as policies."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    policy = folder / "policy.html"
+    policy.write_text("<html><body><p>1. Victims shall be detained in the shelter.</p></body></html>")
+    original = policy.read_text()
+    result = dnh("audit", policy, "--no-store", "--format", "json,html", "--out", folder)
+    assert result.exit_code == 0, result.output
+    assert policy.read_text() == original
+    assert (folder / "policy-html.html").is_file() and (folder / "policy-html.json").is_file()
+    walked = tmp_path / "walked"
+    walked.mkdir()
+    (walked / "policy.html").write_text(original)
+    for _ in range(2):  # the second run would find the first one's reports in the folder it walks
+        again = dnh("audit", walked, "--no-store", "--format", "json,html", "--out", walked / "reports")
+        assert again.exit_code == 0, again.output
+    assert "1 document audited" in again.stderr  # policy.html only (the earlier reports are .html too)
+
+
+def test_reports_of_dotted_names_do_not_overwrite_each_other(tmp_path):
+    for version in ("v1", "v2"):
+        (tmp_path / f"policy.{version}.txt").write_text(f"1. Victims shall be detained ({version}).\n")
+    result = dnh("audit", tmp_path, "--no-store", "--format", "json", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["policy.v1.json", "policy.v2.json"]
+
+
+def test_a_file_name_that_is_not_utf8_is_audited_and_stored(tmp_path):
+    import os
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    name = os.fsdecode(b"d\xe9tention.txt")  # Latin-1 bytes: not UTF-8
+    (folder / name).write_text("1. Victims found in a raid shall be detained in the shelter.\n")
+    (folder / "z-after.txt").write_text("1. Victims found in a raid shall not be detained.\n")
+    result = dnh("audit", folder, "--format", "json,csv,html", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "d\\udce9tention.txt: 1 clauses" in result.stderr and "z-after.txt: 1 clauses" in result.stderr
+    report = json.loads((tmp_path / "out" / "d-tention.json").read_text(encoding="utf-8"))
+    assert report["document"]["path"].endswith("d\ufffdtention.txt")
+    with Store() as store:
+        names = set(load_documents(store)["file_name"])
+    assert {"d\ufffdtention.txt", "z-after.txt"} <= names
+
+
+def test_a_batch_is_told_apart_from_too_many_workers(tmp_path):
+    from analyzer.cli.audit import MAX_WORKERS_PER_CORE, _workers
+
+    assert _workers(100_000, 2) == 2  # one per document at most
+    assert _workers(None, 5) is None and _workers(3, 5) == 3
+    import os
+
+    many = 10 * MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    assert _workers(many, many) == MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+def test_an_unreadable_file_or_folder_is_one_line_and_the_rest_is_audited_and_stored(tmp_path):
+    """A file or a subfolder without read permission stopped the batch with a traceback, the store left
+    empty (the resume check hashed the file first). As root the permissions are dropped with setpriv."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv: file permissions cannot be tested")
+        prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+    folder = tmp_path / "docs"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.txt").write_text("1. Victims of forced labour shall be detained in the shelter.\n")
+    (folder / "b.pdf").write_bytes(SOP.read_bytes())
+    (folder / "c.txt").write_text("1. Victims of forced labour shall not be detained.\n")
+    (folder / "locked" / "d.txt").write_text("1. Victims of forced labour may leave.\n")
+    os.chmod(folder / "b.pdf", 0)
+    os.chmod(folder / "locked", 0)
+    try:
+        dnh_path = Path(sys.executable).parent / "dnh"
+        db = tmp_path / "s.duckdb"
+        command = [*prefix, str(dnh_path), "audit", str(folder), "--db", str(db), "-f", "json"]
+        result = subprocess.run(
+            [*command, "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300
+        )
+        segmented = subprocess.run(
+            [*prefix, str(dnh_path), "segment", str(folder)], capture_output=True, text=True, timeout=300
+        )
+    finally:
+        os.chmod(folder / "b.pdf", 0o644)
+        os.chmod(folder / "locked", 0o755)
+    for run in (result, segmented):
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert f"{folder / 'b.pdf'}: cannot be read (Permission denied)" in run.stderr
+        assert f"{folder / 'locked'}: a folder that cannot be read" in run.stderr
+    with Store(db) as store:
+        assert sorted(load_documents(store)["file_name"]) == ["a.txt", "c.txt"]

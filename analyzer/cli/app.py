@@ -76,10 +76,14 @@ def output_file(path: Path | None):
 def output_folder(path: Path) -> Path:
     """``path`` created if needed (with its parents), or one line and the bad-input status when it cannot
     be a folder (a file has that name, no permission)."""
+    import os
+
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         fail(f"{path}: cannot use this as the output folder ({_reason(error)})")
+    if not os.access(path, os.W_OK | os.X_OK):  # found now, not after the audits
+        fail(f"{path}: cannot use this as the output folder (permission denied)")
     return path
 
 

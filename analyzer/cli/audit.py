@@ -24,6 +24,8 @@ from analyzer.cli.progress import ProgressBar, printable
 from analyzer.errors import InputError
 
 AUDIT_FORMATS = ("json", "csv", "html", "pdf")
+MAX_WORKERS_PER_CORE = 4
+REPORT_ENDINGS = (".json", ".csv", ".html", ".highlighted.pdf")  # what _write_reports writes
 
 
 def _formats(value: list[str]) -> list[str]:
@@ -70,6 +72,7 @@ def audit(
     engine: str = opt.ENGINE,
 ) -> None:
     """Audit documents: findings, scorecard and gaps, as JSON, CSV, HTML report and highlighted PDF."""
+    import signal
     import time
 
     import duckdb
@@ -78,6 +81,7 @@ def audit(
     from analyzer.ingest import iter_documents
     from analyzer.ingest.build import sha256_of
     from analyzer.ingest.language import unread
+    from analyzer.processes import interrupt_on_sigterm
 
     chosen = _formats(formats)
     if scheduler and scheduler != "local" and "://" not in scheduler:
@@ -94,26 +98,33 @@ def audit(
     )
     try:  # a file named twice (itself and in its folder) is audited once, under its first name
         named: dict[Path, Path] = {}
-        for path in iter_documents(paths):
+        for path in iter_documents(paths, exclude=[out]):  # the reports of an earlier run are no policies
             named.setdefault(path.resolve(), path)
         documents = list(named.values())
     except InputError as error:
         fail(str(error))
+    workers = _workers(workers, len(documents))
     classifier = load_classifier(model)
     output_folder(out)
     started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
+    # a report never takes the name of a document given (policy.html audited into its own folder)
+    inputs = {path.name for path in documents if path.resolve().parent == out.resolve()}
     used_stems: set[str] = set()
     # names given in the order of the documents, not of the audits' ending (workers finish in any order)
-    stems = {path: _unique_stem(path, used_stems, out) for path in documents}
+    stems = {path: _unique_stem(path, used_stems, out, inputs) for path in documents}
     opened = open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
-        return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
+        try:
+            return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
+        except OSError:  # unreadable: its audit says so in one line
+            return False
 
     country = _country_code(country)
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     bar = ProgressBar(len(documents))
     interrupted = False
+    sigterm = interrupt_on_sigterm()  # `kill` stops the batch as Ctrl+C does: one line, stored audits kept
     try:
         results = audit_many(
             documents,
@@ -174,6 +185,7 @@ def audit(
         bar.close()
         if opened is not None:
             opened.close()
+        signal.signal(signal.SIGTERM, sigterm)
     elapsed = time.monotonic() - started
     if interrupted:
         done = bar.done
@@ -205,21 +217,44 @@ def _reachable(results, bar: ProgressBar):
         fail(str(error))
 
 
-def _unique_stem(path: Path, used: set[str], out: Path | None = None) -> str:
-    """A safe report name for ``path``, not in ``used`` (then added to it) nor the name of another file's
-    reports in ``out``: policy.pdf and policy.docx must not overwrite each other, in one run or in two
-    (the second is ``policy-docx``). A report is another file's when its JSON names another path; the
-    same file audited again keeps its name (its reports are replaced)."""
+def _workers(workers: int | None, documents: int) -> int | None:
+    """``--workers``, at most one per document and :data:`MAX_WORKERS_PER_CORE` per core (each worker is a
+    process holding the model: 100,000 of them would bring the machine down), with a warning when cut."""
+    import os
+
+    if workers is None:
+        return None
+    ceiling = max(1, min(documents, MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)))
+    if workers > ceiling and workers > documents:
+        return max(1, documents)
+    if workers > ceiling:
+        say(
+            f"dnh: warning: --workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; using {ceiling}"
+        )
+        return ceiling
+    return workers
+
+
+def _unique_stem(path: Path, used: set[str], out: Path | None = None, inputs: set[str] = frozenset()) -> str:
+    """A safe report name for ``path``, not in ``used`` (then added to it), nor the name of another file's
+    reports in ``out``, nor one whose report files would replace a document being audited (``inputs``:
+    names of the documents in ``out``): policy.pdf and policy.docx must not overwrite each other, in one
+    run or in two (the second is ``policy-docx``), and policy.html audited into its own folder keeps its
+    text. A report is another file's when its JSON names another path; the same file audited again keeps
+    its name (its reports are replaced)."""
     from analyzer.report.export import safe_stem
 
+    def taken(stem: str) -> bool:
+        replaced = {f"{stem}{ending}" for ending in REPORT_ENDINGS}
+        return stem in used or bool(replaced & inputs) or _reports_of_another(out, stem, path)
+
     stem = safe_stem(path.name)
-    if stem in used or _reports_of_another(out, stem, path):
+    if taken(stem):
         suffix = path.suffix.lstrip(".").lower() or "file"
         stem = next(
             candidate
-            for n in range(len(used) + 2)
-            if (candidate := f"{stem}-{suffix}{n or ''}") not in used
-            and not _reports_of_another(out, candidate, path)
+            for n in range(len(used) + len(inputs) + 2)
+            if not taken(candidate := f"{stem}-{suffix}{n or ''}")
         )
     used.add(stem)
     return stem
@@ -247,15 +282,15 @@ def _write_reports(
 
     written = []
     if "json" in chosen:
-        written.append(write_json(result, stem.with_suffix(".json")))
+        written.append(write_json(result, stem.with_name(stem.name + ".json")))
     if "csv" in chosen:
         written.append(
-            write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_suffix(".csv"))
+            write_csv(finding_rows(result, taxonomy=classifier.taxonomy), stem.with_name(stem.name + ".csv"))
         )
     if "html" in chosen:
         from analyzer.report.html import write_html
 
-        written.append(write_html(result, stem.with_suffix(".html")))
+        written.append(write_html(result, stem.with_name(stem.name + ".html")))
     if "pdf" in chosen and result.document.format == "pdf":
         from analyzer.report.pdf import highlight_pdf
 

@@ -47,6 +47,8 @@ def segment(
         documents = list(iter_documents(paths))
     except InputError as error:
         fail(str(error))
+    if output is not None and output.resolve() in {path.resolve() for path in documents}:
+        fail(f"-o {output}: that is a document being read; give another file")  # it would be emptied
     out, failed = output_file(output), 0
     try:
         for path in documents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from analyzer.cli.app import (
     output_file,
     writable_file,
 )
+from analyzer.cli.progress import printable
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _not_json(constant: str) -> None:
@@ -49,8 +53,14 @@ def _read_jsonl_clauses(path: Path) -> list[dict]:
                 fail(f"{path}: line {number}: not JSON ({error.msg})")
             except ValueError as error:
                 fail(f"{path}: line {number}: not JSON ({error})")
+            except RecursionError:
+                fail(f"{path}: line {number}: not JSON we read (nested too deeply)")
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
                 fail(f'{path}: line {number}: each line needs an "id" and a "text" string')
+            if _LONE_SURROGATE.search(record["text"]):  # JSON's "\\ud800" escape: no character of any text
+                fail(
+                    f"{path}: line {number}: the text holds a lone surrogate (\\ud800-\\udfff), not Unicode text"
+                )
             records.append(record)
     except UnicodeDecodeError:
         fail(f"{path}: not UTF-8 text")
@@ -257,11 +267,12 @@ def _findings_table(records: list[dict], results) -> str:
             lines.append(
                 f"{label:<14} {finding.principle:<25} {finding.stance:<10} {finding.confidence:>5.2f}{review} {text[:70]}"
             )
+    lines.append("")
     lines.append(
-        f"\n{len(records)} clauses: {counts['HARMFUL']} harmful, {counts['PROTECTIVE']} protective, "
+        f"{len(records)} clauses: {counts['HARMFUL']} harmful, {counts['PROTECTIVE']} protective, "
         f"{counts['NEUTRAL']} neutral findings returned, including those marked ? (needs review)"
     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(printable, lines)) + "\n"  # ids and text are the input's: no control characters
 
 
 def _metrics_table(metrics: dict) -> str:

@@ -6,6 +6,8 @@ values into the keyword arguments of :func:`analyzer.ingest.read_document`.
 
 from __future__ import annotations
 
+import math
+
 import typer
 
 from analyzer.ingest.limits import DEFAULT_LIMITS, MIN_MEMORY_MB
@@ -42,6 +44,17 @@ ENGINE = typer.Option(
 )
 
 
+# The largest values the limits take: a week per document, a terabyte, ten million pages. Beyond them a
+# value means "no limit", which the clocks and sizes underneath cannot hold (inf was a traceback).
+MOST = {
+    "timeout": 7 * 24 * 3600,
+    "max_file_mb": 1_000_000,
+    "max_pages": 10_000_000,
+    "memory_mb": 1_000_000,
+    "max_unpacked_mb": 1_000_000,
+}
+
+
 def read_options(
     *,
     timeout: float,
@@ -59,6 +72,15 @@ def read_options(
 
     if engine not in PDF_ENGINES:
         fail(f"--engine {engine}: choose from {', '.join(PDF_ENGINES)}")
+    for option, value, most in (
+        ("--timeout", timeout, MOST["timeout"]),
+        ("--max-file-mb", max_file_mb, MOST["max_file_mb"]),
+        ("--max-pages", max_pages, MOST["max_pages"]),
+        ("--memory-mb", memory_mb, MOST["memory_mb"]),
+        ("--max-unpacked-mb", max_unpacked_mb, MOST["max_unpacked_mb"]),
+    ):
+        if not math.isfinite(value) or value > most:  # inf and 1e308 overflowed a clock or a size
+            fail(f"{option} {value:g}: give at most {most:g}")
     if 0 < memory_mb < MIN_MEMORY_MB:
         fail(f"--memory-mb {memory_mb}: give 0 (no limit) or at least {MIN_MEMORY_MB} (a parse needs more)")
     return {

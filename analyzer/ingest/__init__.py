@@ -10,7 +10,8 @@ limits (:class:`~analyzer.ingest.limits.Limits`) and the OCR options
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from analyzer.errors import InputError
@@ -51,18 +52,25 @@ def detect_format(path: Path) -> str:
     if not path.exists():
         raise InputError(path, "no such file")
     if path.is_dir():
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise InputError(path, "a folder that cannot be read (permission denied)")
         raise InputError(path, "is a folder, not a document")
+    if not path.is_file():  # a pipe or a device: reading could block or never end
+        raise InputError(path, "not a regular file (a pipe or a device)")
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise InputError(
             path, f"unsupported file type {suffix or '(none)'!r}; supported: {', '.join(SUPPORTED)}"
         )
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(path, "the file is empty")
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise InputError(path, "the file is empty")
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or type(error).__name__})") from None
     fmt = READERS[suffix][0]
-    with open(path, "rb") as handle:
-        head = handle.read(1024)
     _check_magic(path, fmt, head)
     return fmt
 
@@ -165,15 +173,19 @@ def read_document(
     return bounded(reader, path, timeout=timeout, memory_mb=memory_mb, **kwargs)
 
 
-def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
+def iter_documents(paths: list[str | Path], *, exclude: Iterable[str | Path] = ()) -> Iterator[Path]:
     """Expand files and folders into the supported files they hold, in a stable order.
 
-    A folder with no supported document is an ``InputError``; a missing path is one too.
+    A folder with no supported document is an ``InputError``; a missing path is one too. Folders in
+    ``exclude`` (the reports' own folder, whose files are not policies) are not entered. A folder that
+    cannot be listed is given as it is, for its reader to refuse in one line rather than be skipped
+    without a word.
     """
+    excluded = {Path(p).resolve() for p in exclude}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            found = sorted(_documents_under(path, excluded))
             if not found:
                 raise InputError(path, f"the folder holds no documents ({', '.join(SUPPORTED)})")
             yield from found
@@ -181,3 +193,19 @@ def iter_documents(paths: list[str | Path]) -> Iterator[Path]:
             raise InputError(path, "no such file or folder")
         else:
             yield path
+
+
+def _documents_under(folder: Path, excluded: set[Path]) -> Iterator[Path]:
+    """The supported files under ``folder`` (symbolic links to folders are not followed, so no loop),
+    and the folders that cannot be listed."""
+    unreadable: list[Path] = []
+    for root, folders, files in os.walk(
+        folder, onerror=lambda error: unreadable.append(Path(error.filename))
+    ):
+        here = Path(root)
+        folders[:] = [name for name in folders if (here / name).resolve() not in excluded]
+        for name in files:
+            candidate = here / name
+            if candidate.suffix.lower() in READERS and candidate.is_file():
+                yield candidate
+    yield from unreadable

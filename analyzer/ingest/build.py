@@ -55,6 +55,13 @@ def read_input_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot read the file ({exc.strerror or type(exc).__name__})") from exc
 
 
+def shown_path(path: Path | str) -> str:
+    """``path`` as text that every report, the store and a terminal can hold: a file name whose bytes are
+    not UTF-8 (Python keeps them as lone surrogates, which no UTF-8 writer accepts) gets U+FFFD in their
+    place. The file itself is read by its real name."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -98,8 +105,8 @@ def document_from_blocks(
     text = "".join(parts)
     return Document(
         doc_id=sha256_of(path),
-        path=str(path),
-        title=title or _first_line(text) or path.stem,
+        path=shown_path(path),
+        title=title or _first_line(text) or shown_path(path.stem),
         format=fmt,
         language=language or guess_language(text),
         pages=tuple(built),
