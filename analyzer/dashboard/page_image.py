@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from analyzer.errors import InputError
+from analyzer.ingest.pdf_checks import password_needed
 from analyzer.report.pdf import Highlight, highlights, stance_colour
 from analyzer.types import AuditResult, Finding
 
@@ -87,7 +88,7 @@ def _render(
     path: Path, *, page: int, found: list[Highlight], selected: str | None, scale: float, password: str | None
 ) -> PageImage:
     try:
-        pdf = pdfium.PdfDocument(str(path), password=password)
+        pdf = pdfium.PdfDocument(str(path), password=password_needed(path, password))
     except pdfium.PdfiumError as error:
         if "password" in str(error).lower():
             raise InputError(

@@ -31,6 +31,7 @@ import yaml
 from analyzer.errors import InputError
 from analyzer.ingest import layout
 from analyzer.ingest.language import guess_language
+from analyzer.ingest.pdf_checks import password_needed
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.yaml")
 LOW_CONFIDENCE = 0.6
@@ -226,7 +227,7 @@ def recognise_pages(
     plan = plan_for(code) if code else None
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: faster on shared cores
     confidences: dict[int, float] = {}
-    document = pypdfium2.PdfDocument(str(path), password=password)
+    document = pypdfium2.PdfDocument(str(path), password=password_needed(path, password))
     try:
         for number in numbers:
             image, offset = render(document, number, options.dpi)

@@ -25,7 +25,7 @@ from analyzer.ingest.build import RawLine, RawPage, document_from_blocks
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.lines import repair_hyphenation, running_line_indexes
 from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
-from analyzer.ingest.pdf_checks import check_pdf
+from analyzer.ingest.pdf_checks import check_pdf, password_needed
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.types import Box, Document
 
@@ -96,6 +96,7 @@ def read_pdf(
     """Read ``path``; raise ``InputError`` for hostile, encrypted, damaged or empty PDFs."""
     ocr = ocr or OcrOptions()
     warnings = check_pdf(path, password=password, limits=limits)
+    password = password_needed(path, password)  # the PDF's own, not a batch's, for pdfminer and OCR
     pdf = _open(path, password)
     with pdf:
         if not pdf.pages:

@@ -74,6 +74,26 @@ def open_quietly(path: Path, password: str | None, **options) -> pikepdf.Pdf:
         return pikepdf.open(path, password=password, **options)
 
 
+def password_needed(path: Path, password: str | None) -> str | None:
+    """The password the text engines must be given for ``path``: ``None`` when the PDF opens without one,
+    ``password`` otherwise.
+
+    A PDF encrypted with an empty user password (only an owner password, which restricts printing or
+    copying) opens for anyone; but pdfminer and PDFium, handed a password, try only that one and refuse
+    the file as "wrong password". One ``--password`` serves a whole batch, so each PDF is first tried
+    without it and given it only if it needs one.
+    """
+    if not password:
+        return None
+    try:
+        with pikepdf.open(path):
+            return None
+    except pikepdf.PasswordError:
+        return password
+    except pikepdf.PdfError:
+        return password  # damaged: :func:`check_pdf` or the reader says why, with the password as given
+
+
 def _open(path: Path, password: str | None) -> pikepdf.Pdf:
     try:
         return open_quietly(path, password)

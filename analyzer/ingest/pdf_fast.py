@@ -29,7 +29,7 @@ from analyzer.ingest.build import document_from_blocks
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.ocr import OcrOptions
 from analyzer.ingest.pdf import _clean_pages, _usable_title
-from analyzer.ingest.pdf_checks import check_pdf
+from analyzer.ingest.pdf_checks import check_pdf, password_needed
 from analyzer.ingest.pdfium_words import page_word_tuples
 from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
 from analyzer.ingest.word_layout import fragments_of_words
@@ -72,7 +72,8 @@ def read_pdf_auto(
 
 def _read(path: Path, password: str | None, *, fallback: bool, warnings: list[str]) -> Document:
     try:
-        pdf = pdfium.PdfDocument(str(path), password=password or None)
+        # PDFium tries only the password it is given: none for a PDF that opens without one
+        pdf = pdfium.PdfDocument(str(path), password=password_needed(path, password))
     except pdfium.PdfiumError as error:
         raise NeedsPdfplumber(f"the PDF cannot be opened ({_pdfium_reason(error)})") from None
     try:

@@ -7,7 +7,10 @@ runs some of them through the ``dnh`` command).
 
 from __future__ import annotations
 
+import shutil
+
 import hostilegen
+import pikepdf
 import pytest
 
 from analyzer.errors import InputError
@@ -125,3 +128,58 @@ def test_text_layer_problem_flags_text_without_a_usable_mapping(case, lines, unu
 def test_invalid_limits_are_refused():
     with pytest.raises(ValueError, match="max_pages"):
         Limits(max_pages=0)
+
+
+# --- encrypted PDFs: one --password serves a batch, and is used only where a PDF needs it ----------------
+
+ENGINES = ["pdfplumber", "pdfium", "auto"]
+
+
+def _locked_copy(source, path, *, user: str):
+    with pikepdf.open(source) as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(user=user, owner="owner"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def locked(structured_pdf, tmp_path_factory):
+    """The structured SOP locked by an owner password alone (it opens for anyone) and by a user password."""
+    folder = tmp_path_factory.mktemp("locked")
+    return {
+        "plain": structured_pdf,
+        "owner_only": _locked_copy(structured_pdf, folder / "owner-only.pdf", user=""),
+        "user_locked": _locked_copy(structured_pdf, folder / "user-locked.pdf", user="secret"),
+    }
+
+
+@pytest.mark.parametrize(
+    "password", [None, "zzz", "owner"], ids=["no password", "any password", "the owner's"]
+)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_pdf_locked_by_an_owner_password_alone_is_read_whatever_password_is_given(locked, engine, password):
+    """Regression: ``--password`` given for a batch made each owner-only PDF fail as "wrong password"."""
+    document = read_document(locked["owner_only"], password=password, engine=engine, timeout=60)
+    assert document.text == read_document(locked["plain"], engine=engine, timeout=60).text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_pdf_locked_by_a_user_password_is_read_with_it_and_refused_without(locked, engine):
+    expected = read_document(locked["plain"], engine=engine, timeout=60).text
+    for password in ("secret", "owner"):
+        assert (
+            read_document(locked["user_locked"], password=password, engine=engine, timeout=60).text
+            == expected
+        )
+    with pytest.raises(InputError) as wrong:
+        read_document(locked["user_locked"], password="zzz", engine=engine, timeout=60)
+    assert str(wrong.value) == f"{locked['user_locked']}: the password given for this PDF is wrong"
+    with pytest.raises(InputError, match="password-protected: give the password with --password"):
+        read_document(locked["user_locked"], engine=engine, timeout=60)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+def test_a_scan_locked_by_an_owner_password_alone_is_read_by_ocr_whatever_password_is_given(tmp_path):
+    scan = hostilegen.scanned_copy(hostilegen.policy_pdf(tmp_path / "sop.pdf"), tmp_path / "scan.pdf")
+    locked = _locked_copy(scan, tmp_path / "locked-scan.pdf", user="")
+    document = read_document(locked, password="zzz", timeout=120)
+    assert "shall" in document.text and all(page.ocr for page in document.pages)

