@@ -597,7 +597,7 @@ def test_opening_at_a_page_and_links_within_the_document_are_kept(result, tmp_pa
 
 
 def test_an_action_chain_that_loops_back_is_read_once():
-    from analyzer.report.pdf import is_active_action
+    from analyzer.report.pdf_safety import is_active_action
 
     pdf = pikepdf.new()
     first = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Named, N=pikepdf.Name.NextPage))
