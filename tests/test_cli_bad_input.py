@@ -133,3 +133,29 @@ def test_a_store_that_is_not_a_database_is_refused_in_one_line(purpose, command,
     assert len(lines) == 1 and lines[0].startswith("dnh: the store cannot be opened"), (purpose, lines)
     assert str(db) in lines[0], (purpose, lines)
     assert "Traceback" not in result.stderr, purpose
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["segment", "x.pdf", "--timeout", "0"], "dnh: Invalid value for '--timeout'"),
+        (["audit", "x.pdf", "--workers", "0"], "dnh: Invalid value for '--workers'"),
+        (["audit", "--bogus"], "dnh: No such option: --bogus"),
+        (["segment"], "dnh: Missing argument"),
+        (["nosuch"], "dnh: No such command 'nosuch'"),
+    ],
+)
+def test_a_usage_error_is_one_line_with_where_to_look(args, says):
+    """Typer's framed usage text (a dozen lines of box drawing) is one line, as every other bad input."""
+    result = subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(says) and "--help`)" in lines[0], result.stderr
+
+
+def test_dnh_alone_and_help_still_show_the_help():
+    for args in ([], ["--help"], ["audit", "--help"]):
+        result = subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
+        assert result.returncode == 0 and "Usage" in result.stdout, (args, result.stderr)
+    version = subprocess.run([str(DNH), "--version"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert version.returncode == 0 and version.stdout.startswith("dnh ")

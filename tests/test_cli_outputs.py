@@ -360,3 +360,14 @@ def test_an_unreadable_file_or_folder_is_one_line_and_the_rest_is_audited_and_st
         assert f"{folder / 'locked'}: a folder that cannot be read" in run.stderr
     with Store(db) as store:
         assert sorted(load_documents(store)["file_name"]) == ["a.txt", "c.txt"]
+
+
+def test_a_link_to_nothing_in_a_folder_is_said_and_a_file_named_twice_is_read_once(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("1. Victims shall be detained.\n")
+    (folder / "gone.pdf").symlink_to(tmp_path / "deleted.pdf")
+    result = dnh("segment", folder, folder / "a.txt", "-f", "table")
+    assert result.exit_code == 2
+    assert f"dnh: {folder / 'gone.pdf'}: no such file" in result.stderr
+    assert result.stdout.count("a.txt: 1 clauses") == 1

@@ -4,9 +4,9 @@ Each group of commands is a module of this package; importing them registers the
 """
 
 from analyzer.cli import audit, corpus, dashboard, documents, models  # noqa: F401  (registers the commands)
-from analyzer.cli.app import app
+from analyzer.cli.app import app, main
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

@@ -122,6 +122,34 @@ def open_store(db: Path | None, *, existing: bool = False):
         fail(f"the store cannot be opened: {' '.join(str(error).split())[:300]}")
 
 
+def main() -> None:
+    """The ``dnh`` entry point: :data:`app`, with a usage error (an unknown option, a value out of range, a
+    missing argument) said in one line, ``dnh: <what> (see `dnh CMD --help`)``, exit status 2, instead of
+    the framed usage text; Ctrl+C outside a batch ends with status 130 and nothing more."""
+    import sys
+
+    try:  # typer carries its own copy of click's exceptions (not click's classes) from 0.2x on
+        from typer._click import exceptions as errors
+    except ImportError:  # pragma: no cover - an older typer, on click itself
+        from click import exceptions as errors
+
+    try:
+        code = app(standalone_mode=False)
+    except errors.NoArgsIsHelpError as error:  # `dnh` alone: the help is the answer
+        typer.echo(error.format_message())
+        code = 0
+    except errors.UsageError as error:
+        where = error.ctx.command_path if error.ctx is not None else "dnh"
+        say(f"dnh: {error.format_message()} (see `{where} --help`)")
+        code = EXIT_BAD_INPUT
+    except typer.Abort:
+        code = 130
+    except errors.ClickException as error:  # a file option that cannot be opened, and the like
+        say(f"dnh: {error.format_message()}")
+        code = error.exit_code
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"dnh {__version__}")
@@ -129,7 +157,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def _options(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -306,6 +307,8 @@ def _country_code(country: str | None) -> str | None:
     from analyzer.ingest.metadata import cues
 
     code = (country or "").strip().upper() or None
+    if code is not None and not re.fullmatch(r"[A-Z0-9-]{2,12}", code):  # stored and shown everywhere
+        fail(f"--country {code[:40]}: give a country code such as MY (2-12 letters, digits or '-')")
     known = [*cues().countries, "INT"]
     if code is not None and code not in known:
         say(

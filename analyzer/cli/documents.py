@@ -43,8 +43,9 @@ def segment(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    try:
-        documents = list(iter_documents(paths))
+    try:  # a file named twice (itself and in its folder) is read once, as dnh audit does
+        documents = list({path.resolve(): path for path in reversed(list(iter_documents(paths)))}.values())
+        documents.reverse()
     except InputError as error:
         fail(str(error))
     if output is not None and output.resolve() in {path.resolve() for path in documents}:

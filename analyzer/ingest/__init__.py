@@ -196,8 +196,8 @@ def iter_documents(paths: list[str | Path], *, exclude: Iterable[str | Path] = (
 
 
 def _documents_under(folder: Path, excluded: set[Path]) -> Iterator[Path]:
-    """The supported files under ``folder`` (symbolic links to folders are not followed, so no loop),
-    and the folders that cannot be listed."""
+    """The supported files under ``folder`` (symbolic links to folders are not followed, so no loop;
+    pipes and devices are left out), links to nothing, and the folders that cannot be listed."""
     unreadable: list[Path] = []
     for root, folders, files in os.walk(
         folder, onerror=lambda error: unreadable.append(Path(error.filename))
@@ -206,6 +206,7 @@ def _documents_under(folder: Path, excluded: set[Path]) -> Iterator[Path]:
         folders[:] = [name for name in folders if (here / name).resolve() not in excluded]
         for name in files:
             candidate = here / name
-            if candidate.suffix.lower() in READERS and candidate.is_file():
+            # a link to nothing is given too, for its reader to say "no such file"
+            if candidate.suffix.lower() in READERS and (candidate.is_file() or not candidate.exists()):
                 yield candidate
     yield from unreadable
