@@ -38,9 +38,16 @@ SKIPPED = frozenset(
 RUN_TEXT = {qn("w:tab"): " ", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHyphen"): "-"}
 
 
+# The largest number written in Word's letters: thirty z's. Word repeats the letter (aa, aaa, ...), so a
+# label grows with its number and a hostile w:start of 100000000000 would write billions of letters;
+# larger numbers are written in decimal, as Roman numerals above 3999 are.
+LETTER_LIMIT = 26 * 30
+
+
 def _word_letters(n: int) -> str:
-    """Word's letter numbering: a..z, then aa..zz, aaa.. (not a spreadsheet's aa, ab, ...)."""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+    """Word's letter numbering: a..z, then aa..zz, aaa.. (not a spreadsheet's aa, ab, ...); decimal
+    digits outside 1 to :data:`LETTER_LIMIT`."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if 0 < n <= LETTER_LIMIT else str(n)
 
 
 # w:numFmt -> how a counter value is written

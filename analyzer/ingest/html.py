@@ -31,11 +31,17 @@ BLOCKS = frozenset({
 CELLS = frozenset({"td", "th"})
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+# The largest number a list writes in Roman numerals (MMMCMXCIX, the largest the standard notation can
+# write); larger ones are written in decimal, as browsers do (CSS gives lower-roman the range 1 to 3999).
+# Without a bound a hostile start="100000000000" would become a numeral of a hundred million "m"s.
+ROMAN_LIMIT = 3999
 _SPACE = re.compile(r"\s+")
 _PRE_SPACE = "\U000f0020"  # stands for a space inside <pre> until lines are collapsed
 
 
 def _letters(n: int) -> str:
+    """``n`` in a browser's letters (a..z, aa, ab, ...): one letter more per factor of 26, so even a
+    huge number stays short and needs no limit."""
     out = ""
     while n > 0:
         n, rest = divmod(n - 1, 26)
@@ -44,7 +50,8 @@ def _letters(n: int) -> str:
 
 
 def roman_numeral(n: int) -> str:
-    if n <= 0:
+    """``n`` in lower-case Roman numerals ("xiv"); in decimal digits outside 1 to :data:`ROMAN_LIMIT`."""
+    if not 0 < n <= ROMAN_LIMIT:
         return str(n)
     out = ""
     for value, digits in ROMAN:

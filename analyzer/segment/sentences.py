@@ -2,11 +2,14 @@
 
 The tokenizer learns the legal abbreviations of ``patterns.yaml`` ("Art.", "Sec.", "No.", "s.", "ss.",
 "para.", "Cap.", "Reg." ...) as special cases so that "under s. 12 of Cap. 6" stays one sentence.
-Scripts without sentence punctuation (Thai, Khmer, Lao, Myanmar) are not split here.
+Scripts without sentence punctuation (Thai, Khmer, Lao, Myanmar) are not split here. Long runs of
+punctuation are cut up before spaCy sees them (see :func:`tokenizable`), so any text is split in time
+about proportional to its length.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import spacy
@@ -51,6 +54,32 @@ def pieces(text: str, size: int = PIECE) -> list[tuple[int, int]]:
     return spans + [(start, len(text))]
 
 
+# spaCy's tokenizer takes punctuation off a token one character at a time, copying the rest of the token
+# each time, so a run of punctuation costs the square of its length: 20,000 "=" took 100 s. The tokenizer
+# is given a copy of the text in which such a run is cut by a space after every RUN characters. The copy
+# has the same length, so every offset stays true of the text; its pieces hold the same characters, so
+# a run set apart by spaces gives the same sentences as before (one glued to a word may now split from
+# it). Runs of up to RUN characters are left alone, so ordinary text reaches spaCy unchanged; at 32 the
+# worst case, text made only of such runs, still costs only a few times more per character than prose.
+RUN = 32
+_PUNCTUATION_RUN = re.compile(rf"(?:[^\w\s]|_){{{RUN + 1},}}")  # neither letters, digits nor spaces
+
+
+def _cut_run(match: re.Match[str]) -> str:
+    # a space replaces every (RUN + 1)th character, except where it would leave one character alone at
+    # the end: a lone "." ends a sentence that a run of dots does not
+    run = match.group()
+    last = len(run) - 2
+    return "".join(" " if i % (RUN + 1) == RUN and i < last else c for i, c in enumerate(run))
+
+
+def tokenizable(text: str) -> str:
+    """``text`` with each run of more than :data:`RUN` punctuation or symbol characters cut into pieces
+    of at most :data:`RUN` + 2 by spaces that replace some of them: the same length as ``text``, the same
+    text when it has no such run."""
+    return _PUNCTUATION_RUN.sub(_cut_run, text)
+
+
 def sentence_spans(text: str, *, language: str = "en") -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (offsets into ``text``), whitespace trimmed. A text
     over :data:`PIECE` characters is read in pieces; a sentence is never longer than one."""
@@ -59,8 +88,7 @@ def sentence_spans(text: str, *, language: str = "en") -> list[tuple[int, int]]:
     nlp = sentencizer(language)
     spans = []
     for offset, stop in pieces(text):
-        piece = text[offset:stop]
-        for sent in nlp(piece).sents:
+        for sent in nlp(tokenizable(text[offset:stop])).sents:
             start, end = offset + sent.start_char, offset + sent.end_char
             while start < end and text[start].isspace():
                 start += 1

@@ -166,6 +166,47 @@ def test_start_override_restarts_a_list_and_numid_zero_switches_numbering_off(tm
     ]
 
 
+def add_list_starting_at(document, start: int, fmt: str, *, num_id: int) -> None:
+    """A one-level list of format ``fmt`` whose first item is number ``start``, as numId ``num_id``."""
+    numbering = document.part.numbering_part.element
+    level = f'<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl>'
+    abstract = f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{level}</w:abstractNum>'
+    numbering.find(qn("w:num")).addprevious(parse_xml(abstract))
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
+    )
+
+
+def test_huge_list_start_is_written_in_decimal_not_as_a_huge_label(tmp_path):
+    # regression: w:start 100000000000 in lowerRoman wrote a hundred million "m"s; in lowerLetter the
+    # repeated letter would have run to billions
+    document = docx.Document()
+    for num_id, (start, fmt) in enumerate(
+        [
+            (100000000000, "lowerRoman"),
+            (100000000000, "upperLetter"),
+            (3999, "upperRoman"),
+            (780, "lowerLetter"),
+        ],
+        start=80,
+    ):
+        add_list_starting_at(document, start, fmt, num_id=num_id)
+        numbered(document, "Victims shall be detained in the shelter.", 0, num_id=num_id)
+        numbered(document, "Victims may leave.", 0, num_id=num_id)
+    path = tmp_path / "huge-start.docx"
+    document.save(path)
+    assert texts(path) == [
+        "100000000000. Victims shall be detained in the shelter.",
+        "100000000001. Victims may leave.",
+        "100000000000. Victims shall be detained in the shelter.",
+        "100000000001. Victims may leave.",
+        "MMMCMXCIX. Victims shall be detained in the shelter.",
+        "4000. Victims may leave.",
+        "z" * 30 + ". Victims shall be detained in the shelter.",
+        "781. Victims may leave.",
+    ]
+
+
 def test_numbered_paragraphs_inside_table_cells_are_labelled(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=1, cols=2)

@@ -134,6 +134,22 @@ def test_value_attribute_and_upper_roman_type(tmp_path):
     assert [line.text for line in doc.lines] == ["I. one", "IV. four", "V. five"]
 
 
+@pytest.mark.parametrize(
+    ("what", "html", "label"),
+    [
+        ("huge start in roman numerals", '<ol type="i" start="100000000000">', "100000000000. "),
+        ("huge start in upper roman", '<ol type="I" start="4000">', "4000. "),
+        ("largest roman numeral", '<ol type="i" start="3999">', "mmmcmxcix. "),
+        ("huge start in letters stays short", '<ol type="a" start="100000000000">', "lkrmvrbd. "),
+    ],
+)
+def test_list_numbers_stay_short_whatever_the_start(tmp_path, what, html, label):
+    # regression: start="100000000000" with type="i" wrote a hundred million "m"s (1 GB, 13 s)
+    page = f"<html><body>{html}<li>Victims shall be detained in the shelter.</li></ol></body></html>"
+    doc = read_html(write(tmp_path, page))
+    assert [line.text for line in doc.lines] == [label + "Victims shall be detained in the shelter."]
+
+
 def test_declared_legacy_charset_is_honoured(tmp_path):
     html = '<html><head><meta charset="windows-1252"></head><body><p>Victims\u2019 rights \u2013 caf\u00e9</p></body></html>'
     doc = read_html(write(tmp_path, html.encode("cp1252")))

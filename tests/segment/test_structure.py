@@ -206,3 +206,42 @@ def test_long_texts_are_cut_after_a_line_break_or_a_space(text, size, cuts):
 
     assert pieces(text, size) == cuts
     assert "".join(text[s:e] for s, e in cuts) == text
+
+
+@pytest.mark.parametrize("character", ["=", "&", "…"])
+def test_a_20000_character_run_of_punctuation_is_segmented_with_its_offsets(tmp_path, character):
+    """Regression: spaCy's tokenizer is quadratic on a long run of punctuation; 20,000 "=" in a clause
+    took 100 s, after the parse and outside its time limit. The run is cut up for the tokenizer only."""
+    from analyzer.ingest import read_document
+    from analyzer.segment import segment
+
+    run = character * 20_000
+    path = tmp_path / "run.txt"
+    path.write_text(f"1. Victims shall be detained {run}\n2. Victims may leave. {run} They are free.\n")
+    document = read_document(path, timeout=None)
+    clauses = segment(document)
+    assert {clause.number for clause in clauses} == {"1", "2"}  # a long clause comes as several pieces
+    for clause in clauses:
+        assert clause.text == " ".join(document.text[clause.start : clause.end].split())
+    assert "".join(clause.text for clause in clauses).count(run) == 2  # each run whole, in one clause
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["=" * 300, "&" * 301, "…" * 302, "." * 303, "!" * 300, "(" * 299, "_-" * 150, ".)" * 151, "=" * 34],
+)
+def test_cutting_a_long_run_of_punctuation_keeps_the_sentences(run):
+    from analyzer.segment.sentences import sentencizer, tokenizable
+
+    text = f"Victims are safe. They may leave {run} at any time. Staff shall help."
+    nlp = sentencizer("en")
+    uncut = [(sent.start_char, sent.end_char) for sent in nlp(text).sents]
+    assert len(tokenizable(text)) == len(text)
+    assert [(sent.start_char, sent.end_char) for sent in nlp(tokenizable(text)).sents] == uncut
+
+
+def test_text_without_a_long_run_of_punctuation_goes_to_the_tokenizer_unchanged():
+    from analyzer.segment.sentences import tokenizable
+
+    text = 'He said ("see s. 12...").  Sign here: ________________________________ (32 of them)'
+    assert tokenizable(text) == text
