@@ -20,6 +20,11 @@ Stance = Literal["HARMFUL", "PROTECTIVE", "NEUTRAL"]
 CLAUSE_LANGUAGE = "en"
 STANCES: tuple[str, ...] = ("HARMFUL", "PROTECTIVE", "NEUTRAL")
 
+# What the reports say wrote them (the HTML report's generator, the highlighted PDF's /Creator): the
+# readers refuse a report given back as a policy (an earlier run's reports in the folder audited).
+GENERATOR = "Do No Harm Policy Analyzer"
+OWN_REPORT = "a report written by dnh, not a policy document: audit the document it reports on"
+
 # The canonical principle IDs of ../shared/TAXONOMY.md, in its order. Stored audits, exports and
 # evaluation sets use them: never rename one. The taxonomy data file describes each of them.
 PRINCIPLE_IDS: tuple[str, ...] = (

@@ -371,3 +371,21 @@ def test_a_link_to_nothing_in_a_folder_is_said_and_a_file_named_twice_is_read_on
     assert result.exit_code == 2
     assert f"dnh: {folder / 'gone.pdf'}: no such file" in result.stderr
     assert result.stdout.count("a.txt: 1 clauses") == 1
+
+
+def test_reports_left_beside_the_documents_are_refused_as_policies(tmp_path):
+    """An earlier run's HTML report and highlighted PDF in the folder audited again: each refused in one
+    line (read as policies they gave '0 harmful ... score 100' to the country), the document audited."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / SOP.name).write_bytes(SOP.read_bytes())
+    first = dnh("audit", folder, "--no-store", "--format", "html,pdf", "--out", folder)
+    assert first.exit_code == 0, first.output
+    again = dnh("audit", folder, "--no-store", "--format", "json", "--out", tmp_path / "out")
+    assert again.exit_code == 2
+    refused = [line for line in again.stderr.splitlines() if "a report written by dnh" in line]
+    assert len(refused) == 2 and any(".highlighted.pdf" in line for line in refused), again.stderr
+    assert "1 document audited" in again.stderr
+    for engine in ("pdfplumber", "pdfium"):
+        result = dnh("segment", folder / "my-shelter-sop.highlighted.pdf", "--engine", engine)
+        one_line(result, "a report written by dnh, not a policy document")

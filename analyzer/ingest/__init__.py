@@ -18,7 +18,7 @@ from analyzer.errors import InputError
 from analyzer.ingest.isolate import run_in_this_worker, run_with_time_limit
 from analyzer.ingest.limits import DEFAULT_LIMITS, Limits, size_text
 from analyzer.ingest.ocr import OcrOptions
-from analyzer.types import Document
+from analyzer.types import GENERATOR, OWN_REPORT, Document
 
 DEFAULT_TIMEOUT = DEFAULT_LIMITS.timeout
 
@@ -85,6 +85,8 @@ def _check_magic(path: Path, fmt: str, head: bytes) -> None:
     unicode_bom = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if fmt in {"txt", "md", "html"} and (is_pdf or is_zip or (b"\x00" in head and not unicode_bom)):
         raise InputError(path, f"not a text file: {_what_it_looks_like(head)}")
+    if fmt == "html" and f'<meta name="generator" content="{GENERATOR}">'.encode() in head:
+        raise InputError(path, OWN_REPORT)
 
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -24,6 +24,7 @@ import pikepdf
 
 from analyzer.errors import InputError
 from analyzer.ingest.limits import Limits, size_text
+from analyzer.types import GENERATOR, OWN_REPORT
 
 FLATE = frozenset({"/FlateDecode", "/Fl"})
 CHUNK = 1 << 20
@@ -38,6 +39,9 @@ def check_pdf(path: Path, *, password: str | None, limits: Limits) -> list[str]:
     """Refuse ``path`` with an ``InputError`` if it breaks a rule above; return warnings otherwise."""
     pdf = _open(path, password)
     with pdf:
+        info = pdf.trailer.get(pikepdf.Name.Info)
+        if isinstance(info, pikepdf.Dictionary) and str(info.get(pikepdf.Name.Creator, "")) == GENERATOR:
+            raise InputError(path, OWN_REPORT)
         try:
             count = len(pdf.pages)
         except pikepdf.PdfError as exc:

@@ -47,7 +47,7 @@ from analyzer.report.html_text import (
 )
 from analyzer.score import emit_thresholds
 from analyzer.taxonomy import Taxonomy, load_taxonomy
-from analyzer.types import AuditResult
+from analyzer.types import GENERATOR, AuditResult
 
 __all__ = [
     "CSP",
@@ -158,6 +158,7 @@ def render_html(result: AuditResult, *, taxonomy: Taxonomy | None = None) -> str
     title = result.document.title or Path(result.document.path).name
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="{GENERATOR}">'  # in the first bytes: the reader refuses it
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'

@@ -32,9 +32,9 @@ from analyzer.errors import InputError
 from analyzer.ingest.pdf_checks import open_quietly
 from analyzer.report.pdf_safety import without_active_content
 from analyzer.taxonomy import Taxonomy, load_taxonomy
-from analyzer.types import STANCES, AuditResult, Box, Finding
+from analyzer.types import GENERATOR, STANCES, AuditResult, Box, Finding
 
-AUTHOR = "Do No Harm Policy Analyzer"
+AUTHOR = GENERATOR
 NAME_PREFIX = "dnh-"
 STANCE_COLOURS: dict[str, tuple[float, float, float]] = {
     "HARMFUL": (1.0, 0.35, 0.35),
@@ -179,6 +179,7 @@ def highlight_pdf(
                 f"{source.name}: pages {sorted(skipped)} are rotated; their clauses are not highlighted",
                 stacklevel=2,
             )
+        pdf.docinfo[Name.Creator] = String(GENERATOR)  # the readers refuse it as a policy
         out.parent.mkdir(parents=True, exist_ok=True)
         pdf.save(out)
     return out
