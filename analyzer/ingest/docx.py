@@ -187,7 +187,9 @@ def paragraph_text(element) -> str:
         if child.tag in SKIPPED:
             continue
         if child.tag == qn("w:t"):
-            parts.append(child.text or "")
+            # an entity the parser leaves unresolved (a DTD's, never fetched) is a node inside the
+            # w:t: the text after it is that node's tail, which .text alone would drop
+            parts.append((child.text or "") + "".join(node.tail or "" for node in child))
         elif child.tag in RUN_TEXT:
             parts.append(RUN_TEXT[child.tag])
         elif len(child):

@@ -258,3 +258,26 @@ def test_archive_that_unpacks_beyond_the_limit_is_refused(policy):
 
     with pytest.raises(InputError, match="would unpack to"):
         read_docx(policy, limits=Limits(max_unpacked_mb=0.001))
+
+
+def test_an_entity_in_the_text_is_neither_fetched_nor_allowed_to_cut_the_clause(tmp_path):
+    """A DOCX declaring an external entity (XXE) to /etc/passwd: nothing is read from the file, and the
+    words after the reference stay in the clause (they were dropped: "1. Victims")."""
+    import docx
+
+    source = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_paragraph("1. Victims MARK shall be detained in the shelter.")
+    document.save(source)
+    path = tmp_path / "xxe.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as hostile:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, body = data.split(b"?>", 1)
+                doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                data = head + b"?>" + doctype + body.replace(b"MARK", b"&xxe;")
+            hostile.writestr(item, data)
+    text = read_docx(path).text
+    assert "root:" not in text
+    assert "1. Victims" in text and "shall be detained in the shelter." in text
