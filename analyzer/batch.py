@@ -23,6 +23,7 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer.errors import InputError
@@ -114,7 +115,7 @@ def _audit_in_pool(
         isolating = bool(suspects)
         batch, size = (suspects, 1) if isolating else (queue, workers)
         crashed: list[Path] = []
-        with _pool(size, model, classifier) as pool:
+        with _pool(size, model, classifier) as pool, _stopped_at_once(pool):
             running = {}
             while (batch or running) and not crashed:
                 _fill(pool, running, batch, size, options)
@@ -139,6 +140,20 @@ def _audit_in_pool(
                 yield path, InputError(path, WORKER_DIED)
         else:
             suspects = list(reversed(crashed))
+
+
+@contextmanager
+def _stopped_at_once(pool: ProcessPoolExecutor):
+    """On an interruption (Ctrl+C, or the SIGTERM that ``dnh audit`` turns into one) or the caller leaving
+    the batch, end the workers now: the pool's own exit waits for the documents in progress (up to
+    --timeout each) and their results would be thrown away anyway."""
+    try:
+        yield
+    except (KeyboardInterrupt, GeneratorExit):
+        for process in list((pool._processes or {}).values()):  # no public way to stop a worker
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def _fill(pool: ProcessPoolExecutor, running: dict, batch: list[Path], size: int, options: dict) -> None:

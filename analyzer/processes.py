@@ -50,6 +50,7 @@ def interrupt_on_sigterm():
     handler it replaced, for the command to put back when it ends."""
 
     def interrupt(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second kill must not break off the clean-up
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, interrupt)

@@ -90,7 +90,7 @@ def one_line(result, *says: str) -> None:
         (
             "classify a lone surrogate",
             ["classify", "{tmp}/surrogate.jsonl"],
-            "line 1: the text holds a lone surrogate",
+            "line 1: a lone surrogate (\\ud800-\\udfff) is not Unicode text",
         ),
     ],
 )
@@ -101,6 +101,8 @@ def test_unusable_paths_and_values_get_one_line_before_any_work(purpose, args, s
     (tmp_path / "nan.jsonl").write_text('{"id": "1", "text": "a"}\n{"id": "2", "text": "b", "score": NaN}\n')
     (tmp_path / "one.jsonl.txt").write_text("1. Victims shall not be detained.\n")
     os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "surrogate-id.jsonl").write_text('{"id": "\\ud800", "text": "Victims shall"}\n')
+    (tmp_path / "huge.jsonl").write_text('{"id": 1e999, "text": "Victims shall"}\n')
     (tmp_path / "deep.jsonl").write_text('{"id": "1", "text": "a", "z": ' + "[" * 100_000 + "\n")
     (tmp_path / "surrogate.jsonl").write_text('{"id": "1", "text": "Victims \\ud800 shall"}\n')
     result = dnh(*(str(a).replace("{tmp}", str(tmp_path)) for a in args))
@@ -314,10 +316,9 @@ def test_a_batch_is_told_apart_from_too_many_workers(tmp_path):
 
     assert _workers(100_000, 2) == 2  # one per document at most
     assert _workers(None, 5) is None and _workers(3, 5) == 3
-    import os
-
-    many = 10 * MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
-    assert _workers(many, many) == MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    per_core = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    assert _workers(10 * per_core, 10 * per_core) == per_core
+    assert _workers(20 * per_core, 10 * per_core) == per_core  # more documents than the cap, too
 
 
 def test_an_unreadable_file_or_folder_is_one_line_and_the_rest_is_audited_and_stored(tmp_path):
@@ -373,19 +374,57 @@ def test_a_link_to_nothing_in_a_folder_is_said_and_a_file_named_twice_is_read_on
     assert result.stdout.count("a.txt: 1 clauses") == 1
 
 
-def test_reports_left_beside_the_documents_are_refused_as_policies(tmp_path):
-    """An earlier run's HTML report and highlighted PDF in the folder audited again: each refused in one
-    line (read as policies they gave '0 harmful ... score 100' to the country), the document audited."""
+def test_reports_left_beside_the_documents_are_left_out_and_refused_as_policies(tmp_path):
+    """An earlier run's HTML report and highlighted PDF in the folder audited again: left out with a note
+    (read as policies they gave '0 harmful ... score 100' to the country), the same names kept run after
+    run; named to a reader, refused in one line."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / SOP.name).write_bytes(SOP.read_bytes())
-    first = dnh("audit", folder, "--no-store", "--format", "html,pdf", "--out", folder)
-    assert first.exit_code == 0, first.output
-    again = dnh("audit", folder, "--no-store", "--format", "json", "--out", tmp_path / "out")
-    assert again.exit_code == 2
-    refused = [line for line in again.stderr.splitlines() if "a report written by dnh" in line]
-    assert len(refused) == 2 and any(".highlighted.pdf" in line for line in refused), again.stderr
-    assert "1 document audited" in again.stderr
+    for _ in range(3):
+        again = dnh("audit", folder, "--no-store", "--format", "html,pdf,json", "--out", folder)
+        assert again.exit_code == 0, again.output
+    assert "dnh: note: 2 report(s) written by dnh left out" in again.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "my-shelter-sop.highlighted.pdf",
+        "my-shelter-sop.html",
+        "my-shelter-sop.json",
+        "my-shelter-sop.pdf",
+    ]
     for engine in ("pdfplumber", "pdfium"):
         result = dnh("segment", folder / "my-shelter-sop.highlighted.pdf", "--engine", engine)
         one_line(result, "a report written by dnh, not a policy document")
+    one_line(dnh("segment", folder / "my-shelter-sop.html"), "a report written by dnh")
+
+
+def test_a_report_is_not_written_through_a_link_to_a_document(tmp_path):
+    source, out = tmp_path / "src", tmp_path / "out"
+    source.mkdir()
+    out.mkdir()
+    policy = source / "policy.html"
+    policy.write_text("<html><body><p>1. Victims shall be detained in the shelter.</p></body></html>")
+    original = policy.read_text()
+    (out / "policy.html").symlink_to(policy)
+    result = dnh("audit", out / "policy.html", "--no-store", "--format", "html", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert policy.read_text() == original and (out / "policy-html.html").is_file()
+
+
+def test_the_same_name_from_many_files_never_runs_out_of_report_names(tmp_path):
+    out = tmp_path / "out"
+    for n in range(5):
+        folder = tmp_path / f"v{n}"
+        folder.mkdir()
+        (folder / "policy.txt").write_text(f"1. Victims shall be detained ({n}).\n")
+        result = dnh("audit", folder / "policy.txt", "--no-store", "--format", "json", "--out", out)
+        assert result.exit_code == 0, result.output
+    assert len(list(out.iterdir())) == 5
+    again = dnh("audit", tmp_path / "v0" / "policy.txt", "--no-store", "--format", "json", "--out", out)
+    assert again.exit_code == 0 and len(list(out.iterdir())) == 5  # the same file: its own name again
+
+
+def test_a_pipe_does_not_block_the_resume_check(tmp_path):
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    result = dnh("audit", pipe, "--db", tmp_path / "s.duckdb", "--format", "json", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and f"dnh: {pipe}: not a regular file" in result.stderr  # no hang

@@ -114,8 +114,14 @@ def open_store(db: Path | None, *, existing: bool = False):
 
     from analyzer.store import Store
 
-    if existing and db is not None and not Path(db).exists():
-        fail(f"{db}: no such store (`dnh audit --db {db}` creates it)")
+    if existing:  # given, or set in $DNH_DB (the default folder's store is simply empty when new)
+        import os
+
+        from analyzer.store.schema import DB_ENV
+
+        named = db if db is not None else os.environ.get(DB_ENV)
+        if named and not Path(named).expanduser().exists():
+            fail(f"{named}: no such store (`dnh audit --db {named}` creates it)")
     try:
         return Store(db)
     except (duckdb.Error, ValueError, OSError) as error:

@@ -79,7 +79,7 @@ def audit(
     import duckdb
 
     from analyzer.batch import audit_many
-    from analyzer.ingest import iter_documents
+    from analyzer.ingest import is_own_report, iter_documents
     from analyzer.ingest.build import sha256_of
     from analyzer.ingest.language import unread
     from analyzer.processes import interrupt_on_sigterm
@@ -97,6 +97,7 @@ def audit(
         ocr_lang=ocr_lang,
         engine=engine,
     )
+    country = _country_code(country)  # before any work: a bad code leaves no folder or store behind
     try:  # a file named twice (itself and in its folder) is audited once, under its first name
         named: dict[Path, Path] = {}
         for path in iter_documents(paths, exclude=[out]):  # the reports of an earlier run are no policies
@@ -104,24 +105,32 @@ def audit(
         documents = list(named.values())
     except InputError as error:
         fail(str(error))
+    # an earlier run's reports beside the documents (--out the folder itself) are left out, with a note
+    reports = [path for path in documents if is_own_report(path)]
+    documents = [path for path in documents if path not in reports]
+    if reports:
+        say(f"dnh: note: {len(reports)} report(s) written by dnh left out (not policies), e.g. {reports[0]}")
+    if not documents:
+        fail("no document to audit: the files given are reports written by dnh")
     workers = _workers(workers, len(documents))
     classifier = load_classifier(model)
     output_folder(out)
     started, failures, skipped, pages, findings = time.monotonic(), [], 0, 0, 0
-    # a report never takes the name of a document given (policy.html audited into its own folder)
-    inputs = {path.name for path in documents if path.resolve().parent == out.resolve()}
+    # a report never replaces a document given (policy.html audited into its own folder, or a link there)
+    inputs = {path.resolve() for path in documents}
     used_stems: set[str] = set()
     # names given in the order of the documents, not of the audits' ending (workers finish in any order)
     stems = {path: _unique_stem(path, used_stems, out, inputs) for path in documents}
     opened = open_store(db) if store else None
 
     def already_stored(path: Path) -> bool:
+        if not (opened and resume) or not path.is_file():  # a pipe would block the hash: its reader says no
+            return False
         try:
-            return bool(opened and resume and opened.has(sha256_of(path), classifier.version))
+            return opened.has(sha256_of(path), classifier.version)
         except OSError:  # unreadable: its audit says so in one line
             return False
 
-    country = _country_code(country)
     options = {"country": country, "doc_type": doc_type, "password": password, **reading}
     bar = ProgressBar(len(documents))
     interrupted = False
@@ -220,57 +229,62 @@ def _reachable(results, bar: ProgressBar):
 
 def _workers(workers: int | None, documents: int) -> int | None:
     """``--workers``, at most one per document and :data:`MAX_WORKERS_PER_CORE` per core (each worker is a
-    process holding the model: 100,000 of them would bring the machine down), with a warning when cut."""
+    process holding the model: 100,000 of them would bring the machine down), with a warning when the
+    per-core limit cuts it."""
     import os
 
     if workers is None:
         return None
-    ceiling = max(1, min(documents, MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)))
-    if workers > ceiling and workers > documents:
-        return max(1, documents)
-    if workers > ceiling:
+    per_core = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    if min(workers, documents) > per_core:
         say(
-            f"dnh: warning: --workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; using {ceiling}"
+            f"dnh: warning: --workers {workers} is more than {MAX_WORKERS_PER_CORE} per core; using {per_core}"
         )
-        return ceiling
-    return workers
+    return max(1, min(workers, documents, per_core))
 
 
-def _unique_stem(path: Path, used: set[str], out: Path | None = None, inputs: set[str] = frozenset()) -> str:
+def _unique_stem(path: Path, used: set[str], out: Path | None = None, inputs: set[Path] = frozenset()) -> str:
     """A safe report name for ``path``, not in ``used`` (then added to it), nor the name of another file's
-    reports in ``out``, nor one whose report files would replace a document being audited (``inputs``:
-    names of the documents in ``out``): policy.pdf and policy.docx must not overwrite each other, in one
-    run or in two (the second is ``policy-docx``), and policy.html audited into its own folder keeps its
-    text. A report is another file's when its JSON names another path; the same file audited again keeps
-    its name (its reports are replaced)."""
+    reports in ``out``, nor one whose report files would replace a document being audited (``inputs``,
+    resolved: a link in ``out`` to a document counts): policy.pdf and policy.docx must not overwrite each
+    other, in one run or in two (the second is ``policy-docx``), and policy.html audited into its own
+    folder keeps its text. A report is another file's when its JSON names another file (see
+    :func:`_reports_of_another`); the same file audited again keeps its name (its reports are replaced)."""
+    import itertools
+
     from analyzer.report.export import safe_stem
 
     def taken(stem: str) -> bool:
-        replaced = {f"{stem}{ending}" for ending in REPORT_ENDINGS}
-        return stem in used or bool(replaced & inputs) or _reports_of_another(out, stem, path)
+        if stem in used:
+            return True
+        if out is not None and any((out / f"{stem}{end}").resolve() in inputs for end in REPORT_ENDINGS):
+            return True
+        return _reports_of_another(out, stem, path)
 
     stem = safe_stem(path.name)
     if taken(stem):
         suffix = path.suffix.lstrip(".").lower() or "file"
-        stem = next(
-            candidate
-            for n in range(len(used) + len(inputs) + 2)
-            if not taken(candidate := f"{stem}-{suffix}{n or ''}")
-        )
+        stem = next(c for n in itertools.count() if not taken(c := f"{stem}-{suffix}{n or ''}"))
     used.add(stem)
     return stem
 
 
 def _reports_of_another(out: Path | None, stem: str, path: Path) -> bool:
-    """Whether ``out`` holds a JSON report named ``stem`` of a file other than ``path`` (one that cannot be
-    read is taken as another's: better a new name than a lost report)."""
+    """Whether ``out`` holds a JSON report named ``stem`` of a file other than ``path``: neither the same
+    content (its ``doc_id``, so the same file named from another folder or with a name that is not
+    UTF-8 is the same) nor the same path. One that cannot be read is taken as another's: better a new
+    name than a lost report."""
+    from analyzer.ingest.build import sha256_of, shown_path
+
     report = out / f"{stem}.json" if out is not None else None
     if report is None or not report.is_file():
         return False
     try:
         with open(report, encoding="utf-8") as handle:
-            recorded = json.load(handle)["document"]["path"]
-        return Path(recorded).resolve() != path.resolve()
+            recorded = json.load(handle)["document"]
+        if shown_path(Path(recorded["path"]).resolve()) == shown_path(path.resolve()):
+            return False
+        return not path.is_file() or recorded["doc_id"] != sha256_of(path)
     except (OSError, ValueError, KeyError, TypeError):
         return True
 

@@ -43,9 +43,11 @@ def segment(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    try:  # a file named twice (itself and in its folder) is read once, as dnh audit does
-        documents = list({path.resolve(): path for path in reversed(list(iter_documents(paths)))}.values())
-        documents.reverse()
+    try:  # a file named twice (itself and in its folder) is read once, where first named, as dnh audit does
+        named: dict[Path, Path] = {}
+        for path in iter_documents(paths):
+            named.setdefault(path.resolve(), path)
+        documents = list(named.values())
     except InputError as error:
         fail(str(error))
     if output is not None and output.resolve() in {path.resolve() for path in documents}:
@@ -64,9 +66,9 @@ def segment(
                 say(f"dnh: {path}: warning: {warning}")
             if fmt is SegmentFormat.jsonl:
                 for clause in clauses:
-                    record = {"document": str(path), "id": clause.clause_id, **clause.to_dict()}
+                    record = {"document": document.path, "id": clause.clause_id, **clause.to_dict()}
                     record["ocr_confidence"] = document.ocr_confidence(clause.pages)
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    out.write(json.dumps(record, ensure_ascii=out.isatty()) + "\n")  # see _on_terminal
             else:
                 out.write(_table(path, clauses))
     finally:

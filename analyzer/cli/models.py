@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -22,6 +23,15 @@ from analyzer.cli.app import (
 from analyzer.cli.progress import printable
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _finite(number: str) -> float:
+    """A JSON number as a float; one too large for a float (1e999 reads as infinity) is refused, since
+    the output would carry ``Infinity``, which JSON does not have."""
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"{number} is too large a number")
+    return value
 
 
 def _not_json(constant: str) -> None:
@@ -48,7 +58,7 @@ def _read_jsonl_clauses(path: Path) -> list[dict]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line, parse_constant=_not_json)
+                record = json.loads(line, parse_constant=_not_json, parse_float=_finite)
             except json.JSONDecodeError as error:
                 fail(f"{path}: line {number}: not JSON ({error.msg})")
             except ValueError as error:
@@ -57,10 +67,9 @@ def _read_jsonl_clauses(path: Path) -> list[dict]:
                 fail(f"{path}: line {number}: not JSON we read (nested too deeply)")
             if not isinstance(record, dict) or "id" not in record or not isinstance(record.get("text"), str):
                 fail(f'{path}: line {number}: each line needs an "id" and a "text" string')
-            if _LONE_SURROGATE.search(record["text"]):  # JSON's "\\ud800" escape: no character of any text
-                fail(
-                    f"{path}: line {number}: the text holds a lone surrogate (\\ud800-\\udfff), not Unicode text"
-                )
+            if "\\u" in line and _LONE_SURROGATE.search(json.dumps(record, ensure_ascii=False)):
+                # JSON's "\\ud800" escape, in the text or any value passed through: no character at all
+                fail(f"{path}: line {number}: a lone surrogate (\\ud800-\\udfff) is not Unicode text")
             records.append(record)
     except UnicodeDecodeError:
         fail(f"{path}: not UTF-8 text")
@@ -115,7 +124,7 @@ def classify(
                 for f in findings
             ]
             record["model_version"] = classifier.version
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps(record, ensure_ascii=_on_terminal(out)) + "\n")
     finally:
         if output:
             out.close()
@@ -251,6 +260,15 @@ def evaluate(
     except (InputError, WorkerDied) as error:
         fail(str(error))
     typer.echo(_metrics_table(metrics))
+
+
+def _on_terminal(out) -> bool:
+    """Whether ``out`` is a terminal: JSON written there escapes every character beyond ASCII, so that no
+    control character of the input (C1 controls, bidirectional overrides) reaches it raw."""
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _findings_table(records: list[dict], results) -> str:

@@ -19,7 +19,7 @@ from typing import TextIO
 # document's words they could move the cursor, retitle the window, ring the bell or reorder what the line
 # shows. Terminals act on them; a message shows them as escapes, as it does the lone surrogates Python
 # keeps for bytes of a file name that are not UTF-8 (which would not even print).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: object) -> str:

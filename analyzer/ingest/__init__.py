@@ -45,6 +45,7 @@ PDF_ENGINES: dict[str, tuple[str, str]] = {
     "pdfium": ("analyzer.ingest.pdf_fast", "read_pdf_fast"),
 }
 DEFAULT_ENGINE = "auto"
+_GENERATOR_META = f'<meta name="generator" content="{GENERATOR}">'.encode()  # the HTML report's mark
 
 
 def detect_format(path: Path) -> str:
@@ -85,7 +86,7 @@ def _check_magic(path: Path, fmt: str, head: bytes) -> None:
     unicode_bom = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if fmt in {"txt", "md", "html"} and (is_pdf or is_zip or (b"\x00" in head and not unicode_bom)):
         raise InputError(path, f"not a text file: {_what_it_looks_like(head)}")
-    if fmt == "html" and f'<meta name="generator" content="{GENERATOR}">'.encode() in head:
+    if fmt == "html" and _GENERATOR_META in head:
         raise InputError(path, OWN_REPORT)
 
 
@@ -212,3 +213,28 @@ def _documents_under(folder: Path, excluded: set[Path]) -> Iterator[Path]:
             if candidate.suffix.lower() in READERS and (candidate.is_file() or not candidate.exists()):
                 yield candidate
     yield from unreadable
+
+
+def is_own_report(path: Path) -> bool:
+    """Whether ``path`` is a report this tool wrote (an HTML report, a highlighted PDF), found by the mark
+    it carries (:data:`~analyzer.types.GENERATOR`): the HTML's first bytes, the document information of a
+    PDF named ``*.highlighted.pdf``; a file that cannot be read is not one (its reader says why)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".html", ".htm"):
+            with open(path, "rb") as handle:
+                return _GENERATOR_META in handle.read(1024)
+        # only a PDF named as ours is opened here, outside the isolated reader (a PDF can be hostile);
+        # another carrying the mark is refused by its reader
+        if path.name.lower().endswith(".highlighted.pdf") and path.is_file():
+            import pikepdf
+
+            with pikepdf.open(path) as pdf:
+                info = pdf.trailer.get(pikepdf.Name.Info)
+                return (
+                    isinstance(info, pikepdf.Dictionary)
+                    and str(info.get(pikepdf.Name.Creator, "")) == GENERATOR
+                )
+    except Exception:  # noqa: BLE001 - locked, damaged, unreadable: not ours, or its reader will say
+        return False
+    return False

@@ -49,7 +49,9 @@ def without_active_content(pdf: pikepdf.Pdf) -> None:
     - annotations whose action (``/A``, with its ``/Next`` chain) is one of :data:`ACTIVE_ACTIONS` or a
       link other than http, https or mailto, and annotations that embed files or media
       (:data:`ACTIVE_ANNOTATIONS`);
-    - such an action anywhere else (form-field widgets, which stay for their look, and bookmarks).
+    - such an action anywhere else (form-field widgets, which stay for their look, and bookmarks), and
+      a link's parent action (``/PA``) that is one;
+    - PDF 2.0's associated files (every ``/AF``) and any file specification's embedded file (``/EF``).
 
     The page content, other annotations (notes, web links, moves within the document) and form fields
     are kept.
@@ -67,9 +69,12 @@ def without_active_content(pdf: pikepdf.Pdf) -> None:
                 page.obj.Annots = Array(kept)
     for holder in _dictionaries(pdf):
         # an annotation dropped above may still be referenced elsewhere (a form field, a popup): strip it too
-        _delete_keys(holder, Name.AA)
-        if Name.A in holder and is_active_action(holder[Name.A]):
-            del holder[Name.A]
+        # /AF: PDF 2.0's associated files (a catalog's, a page's, an annotation's); /EF: a file
+        # specification's embedded file, wherever it is referenced from
+        _delete_keys(holder, Name.AA, Name.AF, Name.EF)
+        for key in (Name.A, Name.PA):  # /PA: a link's parent action, run as its own
+            if key in holder and is_active_action(holder[key]):
+                del holder[key]
 
 
 def is_active_action(action) -> bool:

@@ -369,7 +369,17 @@ def test_unusable_source_is_refused_with_input_error(result, tmp_path, case, rea
 # --- the copy is safe to open: active content of the original is stripped ------------------------------
 
 # keys and names that mean a script, a program, data sent out or an attached file
-ACTIVE_MARKERS = {"/JS", "/JavaScript", "/Launch", "/SubmitForm", "/AA", "/EmbeddedFiles", "/EF", "/XFA"}
+ACTIVE_MARKERS = {
+    "/JS",
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/AA",
+    "/EmbeddedFiles",
+    "/EF",
+    "/XFA",
+    "/AF",
+}
 
 
 def _script(pdf: pikepdf.Pdf, code: str = "app.alert('x')") -> pikepdf.Dictionary:
@@ -459,6 +469,24 @@ ACTIVE_CONTENT = [
         ),
     ),
     ("a scriptable XML form (/AcroForm /XFA)", _xfa_form),
+    (
+        "a file associated with the document (PDF 2.0 catalog /AF)",
+        lambda pdf: setattr(pdf.Root, "AF", pikepdf.Array([pdf.make_indirect(_attached_file(pdf))])),
+    ),
+    (
+        "a file associated with a page (page /AF)",
+        lambda pdf: setattr(pdf.pages[0].obj, "AF", pikepdf.Array([pdf.make_indirect(_attached_file(pdf))])),
+    ),
+    (
+        "a link whose parent action runs a script (/PA)",
+        lambda pdf: _annotate(
+            pdf,
+            1,
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 100, 200, 118], PA=_script(pdf)
+            ),
+        ),
+    ),
     (
         "a script run on viewing a page (page /AA)",
         lambda pdf: setattr(pdf.pages[0].obj, "AA", pikepdf.Dictionary(O=_script(pdf))),
