@@ -107,7 +107,8 @@ def audit(
         fail(str(error))
     # an earlier run's reports beside the documents (--out the folder itself) are left out, with a note
     reports = [path for path in documents if is_own_report(path)]
-    documents = [path for path in documents if path not in reports]
+    left_out = set(reports)
+    documents = [path for path in documents if path not in left_out]
     if reports:
         say(f"dnh: note: {len(reports)} report(s) written by dnh left out (not policies), e.g. {reports[0]}")
     if not documents:
