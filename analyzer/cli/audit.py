@@ -79,7 +79,7 @@ def audit(
     import duckdb
 
     from analyzer.batch import audit_many
-    from analyzer.ingest import is_own_report, iter_documents
+    from analyzer.ingest import distinct_documents, is_own_report
     from analyzer.ingest.build import sha256_of
     from analyzer.ingest.language import unread
     from analyzer.processes import interrupt_on_sigterm
@@ -98,11 +98,8 @@ def audit(
         engine=engine,
     )
     country = _country_code(country)  # before any work: a bad code leaves no folder or store behind
-    try:  # a file named twice (itself and in its folder) is audited once, under its first name
-        named: dict[Path, Path] = {}
-        for path in iter_documents(paths, exclude=[out]):  # the reports of an earlier run are no policies
-            named.setdefault(path.resolve(), path)
-        documents = list(named.values())
+    try:
+        documents = distinct_documents(paths, exclude=[out])  # the reports of an earlier run are no policies
     except InputError as error:
         fail(str(error))
     # an earlier run's reports beside the documents (--out the folder itself) are left out, with a note

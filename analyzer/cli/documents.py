@@ -9,7 +9,7 @@ import typer
 
 from analyzer.cli import options as opt
 from analyzer.cli.app import EXIT_BAD_INPUT, SegmentFormat, app, fail, output_file, say
-from analyzer.cli.progress import printable
+from analyzer.cli.progress import is_terminal, printable
 from analyzer.errors import InputError
 
 
@@ -30,7 +30,7 @@ def segment(
 ) -> None:
     """Split documents into clauses by their own numbering and print them. A document that cannot be read
     is reported in one line and the others are still read; the exit status is then 2."""
-    from analyzer.ingest import iter_documents, read_document
+    from analyzer.ingest import distinct_documents, read_document
     from analyzer.segment import segment as segment_document
 
     reading = opt.read_options(
@@ -43,11 +43,8 @@ def segment(
         ocr_lang=ocr_lang,
         engine=engine,
     )
-    try:  # a file named twice (itself and in its folder) is read once, where first named, as dnh audit does
-        named: dict[Path, Path] = {}
-        for path in iter_documents(paths):
-            named.setdefault(path.resolve(), path)
-        documents = list(named.values())
+    try:
+        documents = distinct_documents(paths)
     except InputError as error:
         fail(str(error))
     if output is not None and output.resolve() in {path.resolve() for path in documents}:
@@ -68,7 +65,7 @@ def segment(
                 for clause in clauses:
                     record = {"document": document.path, "id": clause.clause_id, **clause.to_dict()}
                     record["ocr_confidence"] = document.ocr_confidence(clause.pages)
-                    out.write(json.dumps(record, ensure_ascii=out.isatty()) + "\n")  # see _on_terminal
+                    out.write(json.dumps(record, ensure_ascii=is_terminal(out)) + "\n")  # as dnh classify
             else:
                 out.write(_table(path, clauses))
     finally:

@@ -20,7 +20,7 @@ from analyzer.cli.app import (
     output_file,
     writable_file,
 )
-from analyzer.cli.progress import printable
+from analyzer.cli.progress import is_terminal, printable
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -124,7 +124,9 @@ def classify(
                 for f in findings
             ]
             record["model_version"] = classifier.version
-            out.write(json.dumps(record, ensure_ascii=_on_terminal(out)) + "\n")
+            # to a terminal every character beyond ASCII is escaped: no control character of the input
+            # (C1 controls, bidirectional overrides) reaches it raw
+            out.write(json.dumps(record, ensure_ascii=is_terminal(out)) + "\n")
     finally:
         if output:
             out.close()
@@ -260,15 +262,6 @@ def evaluate(
     except (InputError, WorkerDied) as error:
         fail(str(error))
     typer.echo(_metrics_table(metrics))
-
-
-def _on_terminal(out) -> bool:
-    """Whether ``out`` is a terminal: JSON written there escapes every character beyond ASCII, so that no
-    control character of the input (C1 controls, bidirectional overrides) reaches it raw."""
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _findings_table(records: list[dict], results) -> str:

@@ -41,7 +41,7 @@ class ProgressBar:
     ) -> None:
         self.total, self.unit = total, unit
         self.stream = stream or sys.stderr
-        self.enabled = _is_terminal(self.stream) if enabled is None else enabled
+        self.enabled = is_terminal(self.stream) if enabled is None else enabled
         self.done = self.failed = self.skipped = 0
         self.started = time.monotonic()
         self._drawn = False
@@ -109,7 +109,8 @@ def _columns(stream: TextIO) -> int:
         return shutil.get_terminal_size((80, 24)).columns
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (not a file, a pipe, or a stream without a descriptor)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):

@@ -198,6 +198,15 @@ def iter_documents(paths: list[str | Path], *, exclude: Iterable[str | Path] = (
             yield path
 
 
+def distinct_documents(paths: list[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Path]:
+    """:func:`iter_documents` with each file once, where first named (a file named itself and through
+    its folder, or by two names for one file, is read once)."""
+    named: dict[Path, Path] = {}
+    for path in iter_documents(paths, exclude=exclude):
+        named.setdefault(path.resolve(), path)
+    return list(named.values())
+
+
 def _documents_under(folder: Path, excluded: set[Path]) -> Iterator[Path]:
     """The supported files under ``folder`` (symbolic links to folders are not followed, so no loop;
     pipes and devices are left out), links to nothing, and the folders that cannot be listed."""
@@ -229,12 +238,10 @@ def is_own_report(path: Path) -> bool:
         if path.name.lower().endswith(".highlighted.pdf") and path.is_file():
             import pikepdf
 
+            from analyzer.ingest.pdf_checks import carries_our_mark
+
             with pikepdf.open(path) as pdf:
-                info = pdf.trailer.get(pikepdf.Name.Info)
-                return (
-                    isinstance(info, pikepdf.Dictionary)
-                    and str(info.get(pikepdf.Name.Creator, "")) == GENERATOR
-                )
+                return carries_our_mark(pdf)
     except Exception:  # noqa: BLE001 - locked, damaged, unreadable: not ours, or its reader will say
         return False
     return False

@@ -22,7 +22,7 @@ class Cues:
     opening_chars: int
     opening_weight: int
     languages: dict[str, str]
-    countries: dict[str, re.Pattern]
+    countries: tuple[str, ...]  # the member states' codes, in the order of metadata.yaml
     doc_types: dict[str, re.Pattern]
     country_cues: re.Pattern  # every country's cues in one pattern, for one pass over a long text
     cue_countries: dict[str, tuple[str, ...]]  # a cue, lower-cased -> the countries it is a cue of
@@ -46,7 +46,7 @@ def cues() -> Cues:
         opening_chars=int(data["opening_chars"]),
         opening_weight=int(data["opening_weight"]),
         languages=dict(data["languages"]),
-        countries={code: _alternation(terms) for code, terms in data["countries"].items()},
+        countries=tuple(data["countries"]),
         doc_types={name: _alternation(terms) for name, terms in data["doc_types"].items()},
         country_cues=_alternation([term for terms in data["countries"].values() for term in terms]),
         cue_countries=cue_countries,

@@ -39,8 +39,7 @@ def check_pdf(path: Path, *, password: str | None, limits: Limits) -> list[str]:
     """Refuse ``path`` with an ``InputError`` if it breaks a rule above; return warnings otherwise."""
     pdf = _open(path, password)
     with pdf:
-        info = pdf.trailer.get(pikepdf.Name.Info)
-        if isinstance(info, pikepdf.Dictionary) and str(info.get(pikepdf.Name.Creator, "")) == GENERATOR:
+        if carries_our_mark(pdf):
             raise InputError(path, OWN_REPORT)
         try:
             count = len(pdf.pages)
@@ -76,6 +75,13 @@ def open_quietly(path: Path, password: str | None, **options) -> pikepdf.Pdf:
         if not password:
             raise
         return pikepdf.open(path, password=password, **options)
+
+
+def carries_our_mark(pdf: pikepdf.Pdf) -> bool:
+    """Whether ``pdf`` is a highlighted copy this tool wrote: its document information names
+    :data:`~analyzer.types.GENERATOR` as its creator."""
+    info = pdf.trailer.get(pikepdf.Name.Info)
+    return isinstance(info, pikepdf.Dictionary) and str(info.get(pikepdf.Name.Creator, "")) == GENERATOR
 
 
 def password_needed(path: Path, password: str | None) -> str | None:
