@@ -233,6 +233,25 @@ def test_control_characters_in_a_file_name_reach_the_terminal_as_escapes(tmp_pat
     assert "\u202e" not in segmented.stdout and "b\\u202etxt.txt: 1 clauses" in segmented.stdout
 
 
+def test_text_of_a_rotated_page_that_is_not_read_is_one_warning_line(tmp_path):
+    import pikepdf
+
+    rotated = tmp_path / "rot\x1b[31m.pdf"  # the name is escaped on that line too
+    with pikepdf.open(SOP) as pdf:
+        pdf.pages[1].rotate(90, relative=True)
+        pdf.save(rotated)
+    result = dnh("audit", rotated, "--no-store", "--format", "pdf", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "UserWarning" not in result.output and "\x1b" not in result.stderr
+    said = [line for line in result.stderr.splitlines() if "sideways" in line]
+    assert said == [
+        f"dnh: {tmp_path}/rot\\x1b[31m.pdf: warning: page 2: text set sideways (the page is rotated) "
+        "is not read; check the page"
+    ], said
+    plain = dnh("audit", SOP, "--no-store", "--format", "json", "--out", tmp_path / "plain")
+    assert plain.exit_code == 0 and "sideways" not in plain.stderr
+
+
 def test_a_later_run_does_not_overwrite_another_files_reports_of_the_same_name(tmp_path):
     out = tmp_path / "out"
     first = dnh("audit", SOP, "--no-store", "--format", "json", "--out", out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -153,14 +154,14 @@ def audit(
             try:
                 if isinstance(result, InputError):
                     raise result
-                written = _write_reports(result, path, out / stems[path], chosen, classifier, password)
+                written, notes = _write_reports(result, path, out / stems[path], chosen, classifier, password)
             except InputError as error:
                 failures.append(str(error))
                 place = f"[{number}/{len(documents)}] " if len(documents) > 1 else ""  # as the other lines
                 bar.echo(f"dnh: {place}{' '.join(str(error).split())}")
                 bar.advance(failed=True)
                 continue
-            for warning in result.document.warnings:
+            for warning in [*result.document.warnings, *notes]:
                 bar.echo(f"dnh: {path}: warning: {' '.join(warning.split())}")
             if formats and "pdf" in chosen and result.document.format != "pdf":  # asked for, not written
                 bar.echo(
@@ -289,11 +290,13 @@ def _reports_of_another(out: Path | None, stem: str, path: Path) -> bool:
 
 def _write_reports(
     result, path: Path, stem: Path, chosen: list[str], classifier, password: str | None
-) -> list[Path]:
-    """The chosen report files of one audit, named after ``stem``."""
+) -> tuple[list[Path], list[str]]:
+    """The chosen report files of one audit, named after ``stem``, and what writing them warned of (the
+    highlighter's warnings, such as rotated pages left unhighlighted, said on one line each rather than as
+    Python's two-line warning with the raw file name)."""
     from analyzer.report.export import finding_rows, write_csv, write_json
 
-    written = []
+    written, notes = [], []
     if "json" in chosen:
         written.append(write_json(result, stem.with_name(stem.name + ".json")))
     if "csv" in chosen:
@@ -308,8 +311,11 @@ def _write_reports(
         from analyzer.report.pdf import highlight_pdf
 
         out = stem.with_name(stem.name + ".highlighted.pdf")
-        written.append(highlight_pdf(result, path, out, taxonomy=classifier.taxonomy, password=password))
-    return written
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            written.append(highlight_pdf(result, path, out, taxonomy=classifier.taxonomy, password=password))
+        notes = [str(warning.message).removeprefix(f"{path.name}: ") for warning in caught]
+    return written, notes
 
 
 def _country_code(country: str | None) -> str | None:

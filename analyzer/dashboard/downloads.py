@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import warnings
 from pathlib import Path
 
 from analyzer.errors import InputError
@@ -57,15 +58,19 @@ def highlighted_pdf(
     result: AuditResult, *, taxonomy: Taxonomy, password: str | None = None
 ) -> tuple[bytes | None, str]:
     """The original PDF with its findings as highlight annotations, or ``None`` and the reason;
-    ``password`` opens an encrypted original."""
+    ``password`` opens an encrypted original. Beside a PDF, the text is what the highlighter warned of
+    (pages left unhighlighted because they are rotated), or empty."""
     source, reason = original_pdf(result)
     if source is None:
         return None, reason
     with tempfile.TemporaryDirectory(prefix="dnh-pdf-") as folder:
         try:
-            out = highlight_pdf(
-                result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy, password=password
-            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = highlight_pdf(
+                    result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy, password=password
+                )
         except InputError as error:
             return None, error.reason
-        return out.read_bytes(), ""
+        notes = [str(warning.message).removeprefix(f"{source.name}: ") for warning in caught]
+        return out.read_bytes(), "; ".join(notes)

@@ -37,6 +37,7 @@ OPEN_ERRORS: dict[str, str] = {
     "PDFEncryptionError": "the PDF uses an encryption this reader does not support",
 }
 
+SIDEWAYS_WORDS = 20  # fewer sideways words are a margin note or a rotated stamp, not lost text
 WORD_OPTIONS = {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False, "extra_attrs": ["size"]}
 
 
@@ -51,19 +52,20 @@ def _open(path: Path, password: str | None) -> pdfplumber.PDF:
         raise InputError(path, reason) from None
 
 
-def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool, int]:
-    """Return the page's blocks of fragments in reading order, whether it has images, and how many
-    duplicated characters were removed."""
+def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool, int, int]:
+    """Return the page's blocks of fragments in reading order, whether it has images, how many
+    duplicated characters were removed and how many words set sideways (not read) were left out."""
     deduplicated, duplicates = _without_duplicate_chars(page)
-    words = deduplicated.extract_words(**WORD_OPTIONS)
-    words = [w for w in words if w.get("upright", True) and w["text"].strip()]
+    words = [w for w in deduplicated.extract_words(**WORD_OPTIONS) if w["text"].strip()]
+    upright = [w for w in words if w.get("upright", True)]
+    sideways, words = len(words) - len(upright), upright
     has_images = bool(page.images)
     if not words:
-        return [], has_images, duplicates
+        return [], has_images, duplicates, sideways
     fragments = layout.rows_to_fragments(layout.words_to_rows(words))
     gutter = layout.find_gutter(fragments, page_width=float(page.width))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
-    return layout.fragments_to_blocks(ordered), has_images, duplicates
+    return layout.fragments_to_blocks(ordered), has_images, duplicates, sideways
 
 
 def _without_duplicate_chars(page, *, tolerance: float = 1.0):
@@ -104,7 +106,10 @@ def read_pdf(
         pages: list[tuple[float, float, list[list[layout.Fragment]]]] = []
         unreadable: dict[int, str] = {}  # page -> why its text layer cannot be used
         for number, page in enumerate(pdf.pages, start=1):
-            blocks, has_images, duplicates = _page_fragments(page)
+            blocks, has_images, duplicates, sideways = _page_fragments(page)
+            if sideways >= SIDEWAYS_WORDS:  # a rotated page or a vertical table: said, not lost silently
+                turned = " (the page is rotated)" if page.rotation % 360 else ""
+                warnings.append(f"page {number}: text set sideways{turned} is not read; check the page")
             texts = [f.text for block in blocks for f in block]
             problem = text_layer_problem(texts) or (None if blocks or not has_images else NO_TEXT_LAYER)
             if problem:

@@ -148,6 +148,25 @@ def test_a_rotated_page_is_shown_without_boxes(tmp_path, my_result):
     assert image.drawn == () and "rotated" in image.note
 
 
+def test_the_highlighted_pdf_download_says_which_pages_are_left_unhighlighted(tmp_path, my_result):
+    import hashlib
+
+    import pikepdf
+
+    with pikepdf.open(my_result.document.path) as pdf:
+        pdf.pages[0].rotate(90, relative=True)
+        pdf.save(tmp_path / "rotated.pdf")
+    document = dataclasses.replace(
+        my_result.document,
+        path=str(tmp_path / "rotated.pdf"),
+        doc_id=hashlib.sha256((tmp_path / "rotated.pdf").read_bytes()).hexdigest(),
+    )
+    pdf, note = downloads.highlighted_pdf(
+        dataclasses.replace(my_result, document=document), taxonomy=load_taxonomy()
+    )
+    assert pdf.startswith(b"%PDF-") and note == "pages [1] are rotated; their clauses are not highlighted"
+
+
 def test_the_methodology_says_whether_the_targets_are_met():
     from analyzer.dashboard.screens.methodology import targets_note
 

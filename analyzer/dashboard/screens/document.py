@@ -164,6 +164,8 @@ def _downloads(result: AuditResult, row) -> None:
             columns[3].caption(plain(f"No highlighted PDF: {reason}"))
         else:
             columns[3].download_button("Highlighted PDF", data, f"{stem}.highlighted.pdf", "application/pdf")
+            if reason:  # what the highlighter warned of, e.g. rotated pages left unhighlighted
+                columns[3].caption(plain(reason))
 
 
 def show() -> None:
