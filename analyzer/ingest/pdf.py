@@ -26,7 +26,7 @@ from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.lines import repair_hyphenation, running_line_indexes
 from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
 from analyzer.ingest.pdf_checks import check_pdf, password_needed
-from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
+from analyzer.ingest.text_layer import sideways_warnings, text_layer_problem, text_layer_warnings
 from analyzer.types import Box, Document
 
 # pdfminer's exception class name (the ``__cause__`` of pdfplumber's error) -> reason shown to the user.
@@ -37,7 +37,6 @@ OPEN_ERRORS: dict[str, str] = {
     "PDFEncryptionError": "the PDF uses an encryption this reader does not support",
 }
 
-SIDEWAYS_WORDS = 20  # fewer sideways words are a margin note or a rotated stamp, not lost text
 WORD_OPTIONS = {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False, "extra_attrs": ["size"]}
 
 
@@ -54,11 +53,11 @@ def _open(path: Path, password: str | None) -> pdfplumber.PDF:
 
 def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool, int, int]:
     """Return the page's blocks of fragments in reading order, whether it has images, how many
-    duplicated characters were removed and how many words set sideways (not read) were left out."""
+    duplicated characters were removed and how many characters set sideways (not read) were left out."""
     deduplicated, duplicates = _without_duplicate_chars(page)
     words = [w for w in deduplicated.extract_words(**WORD_OPTIONS) if w["text"].strip()]
     upright = [w for w in words if w.get("upright", True)]
-    sideways, words = len(words) - len(upright), upright
+    sideways, words = sum(len(w["text"]) for w in words if not w.get("upright", True)), upright
     has_images = bool(page.images)
     if not words:
         return [], has_images, duplicates, sideways
@@ -107,9 +106,7 @@ def read_pdf(
         unreadable: dict[int, str] = {}  # page -> why its text layer cannot be used
         for number, page in enumerate(pdf.pages, start=1):
             blocks, has_images, duplicates, sideways = _page_fragments(page)
-            if sideways >= SIDEWAYS_WORDS:  # a rotated page or a vertical table: said, not lost silently
-                turned = " (the page is rotated)" if page.rotation % 360 else ""
-                warnings.append(f"page {number}: text set sideways{turned} is not read; check the page")
+            warnings += sideways_warnings(number, sideways, rotated=bool(page.rotation % 360))
             texts = [f.text for block in blocks for f in block]
             problem = text_layer_problem(texts) or (None if blocks or not has_images else NO_TEXT_LAYER)
             if problem:

@@ -31,7 +31,7 @@ from analyzer.ingest.ocr import OcrOptions
 from analyzer.ingest.pdf import _clean_pages, _usable_title
 from analyzer.ingest.pdf_checks import check_pdf, password_needed
 from analyzer.ingest.pdfium_words import page_word_tuples
-from analyzer.ingest.text_layer import text_layer_problem, text_layer_warnings
+from analyzer.ingest.text_layer import sideways_warnings, text_layer_problem, text_layer_warnings
 from analyzer.ingest.word_layout import fragments_of_words
 from analyzer.types import Document
 
@@ -83,7 +83,8 @@ def _read(path: Path, password: str | None, *, fallback: bool, warnings: list[st
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                width, height, blocks, duplicates = _page(page, index + 1)
+                width, height, blocks, duplicates, sideways = _page(page, index + 1)
+                warnings += sideways_warnings(index + 1, sideways)  # as the pdfplumber reader says it
                 texts = [fragment.text for block in blocks for fragment in block]
                 problem = text_layer_problem(texts)
                 if problem or (not blocks and _has_images(page)):
@@ -118,21 +119,29 @@ def _pdfium_reason(error: Exception) -> str:
     return text.split("(PDFium: ", 1)[-1].rstrip(")") if "(PDFium: " in text else text
 
 
-def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]], int]:
-    """One page as (width, height, blocks of fragments in reading order, characters drawn twice)."""
+def _page(page, number: int) -> tuple[float, float, list[list[layout.Fragment]], int, int]:
+    """One page as (width, height, blocks of fragments in reading order, characters drawn twice,
+    characters set sideways and not read)."""
     if page.get_rotation():
         raise NeedsPdfplumber(f"page {number} is rotated")
     left, bottom, right, top = page.get_bbox()
     textpage = page.get_textpage()
     dropped: list[int] = []
+    sideways: list[int] = []
     try:
-        words = page_word_tuples(textpage, origin=(left, top), dropped=dropped)
+        words = page_word_tuples(textpage, origin=(left, top), dropped=dropped, sideways=sideways)
     finally:
         textpage.close()
     duplicates = sum(dropped)
     if not words:
-        return float(right - left), float(top - bottom), [], duplicates
+        return float(right - left), float(top - bottom), [], duplicates, sum(sideways)
     fragments = fragments_of_words(words)
     gutter = layout.find_gutter(fragments, page_width=float(right - left))
     ordered = layout.fragments_in_reading_order(fragments, gutter)
-    return float(right - left), float(top - bottom), layout.fragments_to_blocks(ordered), duplicates
+    return (
+        float(right - left),
+        float(top - bottom),
+        layout.fragments_to_blocks(ordered),
+        duplicates,
+        sum(sideways),
+    )

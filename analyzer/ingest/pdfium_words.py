@@ -100,9 +100,14 @@ def page_words(
 
 
 def page_word_tuples(
-    textpage, *, origin: tuple[float, float] = (0.0, 0.0), dropped: list[int] | None = None
+    textpage,
+    *,
+    origin: tuple[float, float] = (0.0, 0.0),
+    dropped: list[int] | None = None,
+    sideways: list[int] | None = None,
 ) -> list[tuple]:
-    """The words of :func:`page_words` as tuples (text, x0, x1, top, bottom, size, True)."""
+    """The words of :func:`page_words` as tuples (text, x0, x1, top, bottom, size, True); the number of
+    characters in the words left out as not upright is appended to ``sideways`` when it is given."""
     chars, duplicates = page_characters(textpage, origin=origin)
     try:
         words = words_by_run(chars)
@@ -114,6 +119,8 @@ def page_word_tuples(
         words = [(text.translate(_EXPANDED), *rest) for text, *rest in words]
     if _SURROGATE.search(chars.text):  # a character outside the BMP comes as two UTF-16 halves: pair them
         words = [(_paired(text), *rest) for text, *rest in words]
+    if sideways is not None:
+        sideways.append(sum(len(word[0]) for word in words if not word[6]))
     return [word for word in words if word[6]]
 
 

@@ -55,6 +55,18 @@ def text_layer_problem(texts: Sequence[str]) -> str | None:
     return None
 
 
+SIDEWAYS_CHARACTERS = 100  # fewer are a margin note or a rotated stamp, not a page's text
+
+
+def sideways_warnings(number: int, characters: int, *, rotated: bool = False) -> list[str]:
+    """A warning when a page holds text set sideways (``characters`` of it, counted in the words both
+    readers leave out as not upright): a page turned by its /Rotate entry, or a vertical table."""
+    if characters < SIDEWAYS_CHARACTERS:
+        return []
+    turned = " (the page is rotated)" if rotated else ""
+    return [f"page {number}: text set sideways{turned} is not read; check the page"]
+
+
 def text_layer_warnings(number: int, texts: Sequence[str], duplicates: int) -> list[str]:
     """Warnings about a page whose text is usable: a few unmapped glyphs, characters drawn twice."""
     warnings = []

@@ -113,3 +113,44 @@ def test_slanted_text_is_read_by_both_engines(tmp_path):
     }
     assert texts["pdfium"] == texts["pdfplumber"]
     assert "Victims may leave the shelter at any time." in texts["pdfium"]
+
+
+@pytest.mark.parametrize(
+    ("sideways", "warned"),
+    [
+        ("DRAFT", False),  # a stamp set sideways is no lost text
+        ("Article 2. Victims may leave the shelter at any time and shall not be detained. " * 3, True),
+    ],
+)
+def test_both_engines_say_when_a_page_holds_text_set_sideways(sideways, warned, tmp_path):
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    content = (
+        b"BT /F1 12 Tf 72 700 Td (Article 1. Victims shall not be detained.) Tj ET "
+        b"BT /F1 8 Tf 0 1 -1 0 580 60 Tm (" + sideways.encode() + b") Tj ET"
+    )
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 612, 792],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream(content),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    pdf.save(tmp_path / "sideways.pdf")
+    reference, fast = _both(tmp_path / "sideways.pdf")
+    assert fast.text == reference.text == "Article 1. Victims shall not be detained."
+    expected = ("page 1: text set sideways is not read; check the page",) if warned else ()
+    assert fast.warnings == reference.warnings == expected
+
+
+def test_a_rotated_page_whose_text_is_sideways_is_said_by_the_auto_engine(tmp_path):
+    with pikepdf.open(SAMPLE) as pdf:
+        pdf.pages[1].rotate(90, relative=True)
+        pdf.save(tmp_path / "rotated.pdf")
+    document = read_document(tmp_path / "rotated.pdf", timeout=None)
+    assert "page 2: text set sideways (the page is rotated) is not read; check the page" in document.warnings
+    assert "page 2:" not in " ".join(read_document(SAMPLE, timeout=None).warnings)
