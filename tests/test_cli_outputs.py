@@ -233,23 +233,29 @@ def test_control_characters_in_a_file_name_reach_the_terminal_as_escapes(tmp_pat
     assert "\u202e" not in segmented.stdout and "b\\u202etxt.txt: 1 clauses" in segmented.stdout
 
 
-def test_text_of_a_rotated_page_that_is_not_read_is_one_warning_line(tmp_path):
+def test_a_rotated_page_is_read_and_its_warnings_are_one_line_each(tmp_path):
+    """A page turned by mistake is read as written; the reader's warning and the highlighter's (its
+    clauses are not highlighted) are one dnh line each, the file name escaped, not Python warnings."""
     import pikepdf
 
-    rotated = tmp_path / "rot\x1b[31m.pdf"  # the name is escaped on that line too
+    rotated = tmp_path / "rot\x1b[31m.pdf"
     with pikepdf.open(SOP) as pdf:
         pdf.pages[1].rotate(90, relative=True)
         pdf.save(rotated)
     result = dnh("audit", rotated, "--no-store", "--format", "pdf", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "UserWarning" not in result.output and "\x1b" not in result.stderr
-    said = [line for line in result.stderr.splitlines() if "sideways" in line]
+    said = [line for line in result.stderr.splitlines() if "page 2" in line or "pages [2]" in line]
+    name = f"dnh: {tmp_path}/rot\\x1b[31m.pdf: warning:"
     assert said == [
-        f"dnh: {tmp_path}/rot\\x1b[31m.pdf: warning: page 2: text set sideways (the page is rotated) "
-        "is not read; check the page"
+        f"{name} page 2 is turned by its /Rotate entry (90°) so that its text does not show upright; "
+        "it was read as written, and its clauses are not marked on it",
+        f"{name} pages [2] are rotated; their clauses are not highlighted",
     ], said
-    plain = dnh("audit", SOP, "--no-store", "--format", "json", "--out", tmp_path / "plain")
-    assert plain.exit_code == 0 and "sideways" not in plain.stderr
+    plain = dnh("audit", SOP, "--no-store", "--format", "pdf", "--out", tmp_path / "plain")
+    assert plain.exit_code == 0 and "warning" not in plain.stderr
+    assert result.stderr.count(" clauses, ") == plain.stderr.count(" clauses, ") == 1
+    assert result.stderr.split(" clauses, ")[0].split()[-1] == plain.stderr.split(" clauses, ")[0].split()[-1]
 
 
 def test_a_later_run_does_not_overwrite_another_files_reports_of_the_same_name(tmp_path):

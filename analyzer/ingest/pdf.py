@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
 
 from analyzer.errors import InputError
 from analyzer.ingest import layout
@@ -26,7 +28,12 @@ from analyzer.ingest.limits import DEFAULT_LIMITS, Limits
 from analyzer.ingest.lines import repair_hyphenation, running_line_indexes
 from analyzer.ingest.ocr import NO_TEXT_LAYER, OcrOptions, recognise_pages
 from analyzer.ingest.pdf_checks import check_pdf, password_needed
-from analyzer.ingest.text_layer import sideways_warnings, text_layer_problem, text_layer_warnings
+from analyzer.ingest.text_layer import (
+    SIDEWAYS_CHARACTERS,
+    sideways_warnings,
+    text_layer_problem,
+    text_layer_warnings,
+)
 from analyzer.types import Box, Document
 
 # pdfminer's exception class name (the ``__cause__`` of pdfplumber's error) -> reason shown to the user.
@@ -51,20 +58,100 @@ def _open(path: Path, password: str | None) -> pdfplumber.PDF:
         raise InputError(path, reason) from None
 
 
-def _page_fragments(page) -> tuple[list[list[layout.Fragment]], bool, int, int]:
-    """Return the page's blocks of fragments in reading order, whether it has images, how many
-    duplicated characters were removed and how many characters set sideways (not read) were left out."""
+@dataclass(frozen=True)
+class PageReading:
+    """One page as the pdfplumber reader found it."""
+
+    blocks: list[list[layout.Fragment]]  # fragments in reading order
+    has_images: bool
+    duplicates: int  # characters drawn twice, removed
+    sideways: int  # characters set sideways, left out
+    width: float  # the page's size in the orientation its boxes are in
+    height: float
+    as_written: bool = False  # a rotated page read in the orientation its text was written in
+
+
+def _page_fragments(page) -> PageReading:
+    """The page's blocks of fragments in reading order, and what was left out. A page turned by its
+    /Rotate entry so that most of its text shows sideways or upside down (a page rotated by mistake) is
+    read in the orientation its text was written in; its boxes are then in that orientation."""
     deduplicated, duplicates = _without_duplicate_chars(page)
-    words = [w for w in deduplicated.extract_words(**WORD_OPTIONS) if w["text"].strip()]
-    upright = [w for w in words if w.get("upright", True)]
-    sideways, words = sum(len(w["text"]) for w in words if not w.get("upright", True)), upright
+    width, height = float(page.width), float(page.height)
+    rotation = page.rotation % 360
+    chars = deduplicated.chars
+    as_written = rotation in _TURNED and _mostly_turned(chars, rotation)
+    if as_written:
+        chars, width, height = _as_written(chars, rotation, width, height)
+        words = WordExtractor(**WORD_OPTIONS).extract_words(chars)
+    else:
+        words = deduplicated.extract_words(**WORD_OPTIONS)
+    words = [w for w in words if w["text"].strip()]
+    sideways = sum(len(w["text"]) for w in words if not w.get("upright", True))
+    words = [w for w in words if w.get("upright", True)]
     has_images = bool(page.images)
     if not words:
-        return [], has_images, duplicates, sideways
+        return PageReading([], has_images, duplicates, sideways, width, height, as_written)
     fragments = layout.rows_to_fragments(layout.words_to_rows(words))
-    gutter = layout.find_gutter(fragments, page_width=float(page.width))
+    gutter = layout.find_gutter(fragments, page_width=width)
     ordered = layout.fragments_in_reading_order(fragments, gutter)
-    return layout.fragments_to_blocks(ordered), has_images, duplicates, sideways
+    return PageReading(
+        layout.fragments_to_blocks(ordered), has_images, duplicates, sideways, width, height, as_written
+    )
+
+
+# How a character written upright shows on a page turned clockwise by the key, as the signs of its
+# matrix's a, b, c, d (pdfminer gives the matrix as shown).
+_TURNED = {90: (0, -1, 1, 0), 180: (-1, 0, 0, -1), 270: (0, 1, -1, 0)}
+
+
+def _written_upright(char: dict, rotation: int) -> bool:
+    """Whether ``char``, on a page turned by ``rotation``, was written upright before the turn."""
+    matrix = char.get("matrix") or (1, 0, 0, 1)
+    return all(
+        (value > 0) if sign > 0 else (value < 0) if sign < 0 else True
+        for value, sign in zip(matrix[:4], _TURNED[rotation], strict=True)
+    )
+
+
+def _mostly_turned(chars: list[dict], rotation: int) -> bool:
+    """Whether most of a turned page's text (and at least :data:`SIDEWAYS_CHARACTERS`) was written
+    upright before the turn, so that it shows sideways or upside down."""
+    printed = [char for char in chars if char["text"].strip()]
+    turned = sum(1 for char in printed if _written_upright(char, rotation))
+    return turned >= SIDEWAYS_CHARACTERS and 2 * turned > len(printed)
+
+
+def _as_written(
+    chars: list[dict], rotation: int, width: float, height: float
+) -> tuple[list[dict], float, float]:
+    """The characters of a page shown turned by ``rotation`` degrees clockwise, placed as on the page
+    before the turn, and that page's width and height. A character is upright when it was written
+    upright; its ``size`` is its box height, as pdfminer gives it for upright text."""
+    placed = []
+    for char in chars:
+        x0, x1, top, bottom = char["x0"], char["x1"], char["top"], char["bottom"]
+        if rotation == 90:
+            box = (top, bottom, width - x1, width - x0)
+        elif rotation == 180:
+            box = (width - x1, width - x0, height - bottom, height - top)
+        else:  # 270
+            box = (height - bottom, height - top, x0, x1)
+        placed.append(
+            {
+                **char,
+                "x0": box[0],
+                "x1": box[1],
+                "top": box[2],
+                "bottom": box[3],
+                "doctop": box[2],
+                "size": box[3] - box[2],
+                "upright": _written_upright(char, rotation),
+            }
+        )
+    placed.sort(key=lambda char: (char["top"], char["x0"]))
+    if rotation == 180:
+        return placed, width, height
+    return placed, height, width
 
 
 def _without_duplicate_chars(page, *, tolerance: float = 1.0):
@@ -105,15 +192,21 @@ def read_pdf(
         pages: list[tuple[float, float, list[list[layout.Fragment]]]] = []
         unreadable: dict[int, str] = {}  # page -> why its text layer cannot be used
         for number, page in enumerate(pdf.pages, start=1):
-            blocks, has_images, duplicates, sideways = _page_fragments(page)
-            warnings += sideways_warnings(number, sideways, rotated=bool(page.rotation % 360))
+            reading = _page_fragments(page)
+            blocks, has_images, duplicates = reading.blocks, reading.has_images, reading.duplicates
+            if reading.as_written:
+                warnings.append(
+                    f"page {number} is turned by its /Rotate entry ({page.rotation % 360}°) so that its text "
+                    "does not show upright; it was read as written, and its clauses are not marked on it"
+                )
+            warnings += sideways_warnings(number, reading.sideways, rotated=bool(page.rotation % 360))
             texts = [f.text for block in blocks for f in block]
             problem = text_layer_problem(texts) or (None if blocks or not has_images else NO_TEXT_LAYER)
             if problem:
                 unreadable[number], blocks = problem, []
             else:
                 warnings += text_layer_warnings(number, texts, duplicates)
-            pages.append((float(page.width), float(page.height), blocks))
+            pages.append((reading.width, reading.height, blocks))
             page.close()  # drop the page's parsed objects: memory stays flat on long documents
         title = (pdf.metadata or {}).get("Title")
     confidences = recognise_pages(path, pages, unreadable, password=password, options=ocr, warnings=warnings)
