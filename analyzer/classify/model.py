@@ -62,6 +62,8 @@ HARM_WEIGHT = 1.0  # class weight of "harmful" in the clause and principle harm 
 C_ENGAGEMENT = 10.0  # inverse regularisation of the engagement heads
 C_STANCE = 10.0  # ... of the stance head
 C_HARM = 10.0  # ... of the clause harm head and the principle harm heads
+NB_HEADS: frozenset[str] = frozenset({"harm"})  # heads fitted on Naive Bayes-scaled n-grams (nb_ratios)
+NB_ALPHA = 0.01  # smoothing of the Naive Bayes ratios (TF-IDF weights, not counts: sums are small)
 
 
 def _stance_matrix(x: sparse.csr_matrix, frames: np.ndarray, principles: Sequence[int]) -> sparse.csr_matrix:
@@ -93,12 +95,46 @@ def _binary_head(
     )
 
 
+def nb_ratios(
+    x: sparse.csr_matrix, target: np.ndarray, ngrams: int, alpha: float | None = None
+) -> np.ndarray:
+    """Naive Bayes log-count ratios of the first ``ngrams`` columns (the n-gram weights) for a yes/no
+    ``target``, and 1 for the other columns: how much likelier each n-gram's weight is among the "yes"
+    clauses than among the "no" ones (Wang & Manning 2012, NBSVM)."""
+    x, alpha = sparse.csr_matrix(x), NB_ALPHA if alpha is None else alpha
+    yes = np.asarray(x[target == 1][:, :ngrams].sum(axis=0)).ravel() + alpha
+    no = np.asarray(x[target == 0][:, :ngrams].sum(axis=0)).ravel() + alpha
+    ratios = np.ones(x.shape[1], dtype=np.float64)
+    ratios[:ngrams] = np.log((yes / yes.sum()) / (no / no.sum()))
+    return ratios
+
+
+def _fit_binary(
+    x: sparse.csr_matrix, target: np.ndarray, c: float, positive_weight: float, seed: int, ngrams: int | None
+) -> LogisticRegression | DummyClassifier:
+    """A binary head fitted on ``x``; with ``ngrams``, on ``x`` with its n-gram columns scaled by their
+    :func:`nb_ratios`, the scaling then folded into the coefficients, so that the head is an ordinary
+    logistic regression on ``x`` (nothing else to save, and the same arithmetic at prediction)."""
+    head = _binary_head(target, c, positive_weight, seed)
+    if ngrams is None or isinstance(head, DummyClassifier):
+        return head.fit(x, target)
+    ratios = nb_ratios(x, target, ngrams)
+    head.fit(sparse.csr_matrix(x.multiply(ratios.astype(x.dtype)[None, :])), target)
+    head.coef_ = (head.coef_ * ratios[None, :]).astype(head.coef_.dtype)
+    return head
+
+
 def _per_principle(
-    x: sparse.csr_matrix, targets: np.ndarray, c: float, positive_weight: float, seed: int
+    x: sparse.csr_matrix,
+    targets: np.ndarray,
+    c: float,
+    positive_weight: float,
+    seed: int,
+    ngrams: int | None = None,
 ) -> dict[str, LogisticRegression | DummyClassifier]:
     """One binary head per principle, fitted on that principle's column of ``targets``."""
     return {
-        principle: _binary_head(targets[:, column], c, positive_weight, seed).fit(x, targets[:, column])
+        principle: _fit_binary(x, targets[:, column], c, positive_weight, seed, ngrams)
         for column, principle in enumerate(PRINCIPLE_IDS)
     }
 
@@ -150,11 +186,16 @@ class ClauseModel:
             x = features.transform(texts, analyses, frames)
             y = encode(findings)
             engaged = (y > 0).astype(np.int64)
-            engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed)
+            ngrams = len(features.word.vocabulary_) + len(features.char.vocabulary_)
+            nb = {
+                head: ngrams if head in NB_HEADS else None
+                for head in ("engagement", "harm", "principle_harm")
+            }
+            engagement = _per_principle(x, engaged, c_engagement, ENGAGED_WEIGHT, seed, nb["engagement"])
             harmed = (y == LABELS.index("HARMFUL")).astype(np.int64)
             harmful = harmed.any(axis=1).astype(np.int64)
-            harm = _binary_head(harmful, c_harm, HARM_WEIGHT, seed).fit(x, harmful)
-            principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed)
+            harm = _fit_binary(x, harmful, c_harm, HARM_WEIGHT, seed, nb["harm"])
+            principle_harm = _per_principle(x, harmed, c_harm, HARM_WEIGHT, seed, nb["principle_harm"])
             rows, columns = np.nonzero(y)
             stance_x = _stance_matrix(x[rows], frames[rows], columns)
             stance = LogisticRegression(C=c_stance, class_weight="balanced", max_iter=5000, random_state=seed)

@@ -85,7 +85,9 @@ exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/c
 that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
 engagement logistic regression per principle, one stance logistic regression over all findings (with
 principle × frame and principle × cue interactions), a clause harm head (has the clause any HARMFUL
-finding?) and a principle harm head per principle (is the clause HARMFUL on this principle?). A combiner
+finding? Fitted on n-grams weighted by how much likelier each is in harmful clauses than in others, their
+Naive Bayes log-count ratio, as in NBSVM) and a principle harm head per principle (is the clause HARMFUL
+on this principle?). A combiner
 (multinomial logistic regression per clause and principle, fitted on out-of-fold outputs of the heads)
 reads P(engaged) × P(stance), the harm heads and where the principle stands among the clause's harms,
 so a clause whose harm is spread over principles still gets its likeliest one; its probabilities are

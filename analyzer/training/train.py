@@ -202,6 +202,7 @@ def _meta(corpus, out, records, train_set, dev_set, *, emit, seed, folds, extra,
             "engagement": f"LogisticRegression(C={h.C_ENGAGEMENT:g}, class_weight {{engaged: {h.ENGAGED_WEIGHT:g}}}) per principle",
             "stance": f"LogisticRegression(C={h.C_STANCE:g}, balanced) over findings, principle × (frame, stance cues)",
             "harm": f"LogisticRegression(C={h.C_HARM:g}, class_weight {{harmful: {h.HARM_WEIGHT:g}}}): has the clause any HARMFUL finding; and one per principle: is it HARMFUL on that principle",
+            "naive_bayes_scaled": f"{', '.join(sorted(h.NB_HEADS)) or 'none'} (n-gram columns scaled by Naive Bayes log-count ratios, alpha {h.NB_ALPHA:g}, folded into the coefficients)",
             "combiner": f"LogisticRegression(C={C_COMBINER:g}) over (clause, principle) head outputs, "
             "fitted on out-of-fold predictions (also the calibration)",
             "encoder": encoder,

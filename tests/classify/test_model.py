@@ -321,3 +321,25 @@ def test_fast_stance_probabilities_equal_the_stance_heads_own():
     for column in range(len(fast)):
         slow = model.stance.predict_proba(_stance_matrix(x, frames, [column] * len(texts)))
         np.testing.assert_allclose(fast[column], slow, rtol=1e-5, atol=1e-7)  # float32 features
+
+
+def test_naive_bayes_scaling_is_folded_into_an_ordinary_head():
+    """The harm head fitted on NB-scaled n-grams predicts on the unscaled features what a head fitted
+    and asked on the scaled ones predicts; an n-gram seen only in harmful clauses gets a positive ratio,
+    one seen only in the others a negative one, and the other columns keep 1."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(3)
+    dense = rng.random((60, 8)) * (rng.random((60, 8)) < 0.4)
+    target = (rng.random(60) < 0.4).astype(np.int64)
+    dense[:, 0], dense[:, 1] = (target == 1) * 0.5, (target == 0) * 0.5
+    x = sparse.csr_matrix(dense, dtype=np.float32)
+    ratios = model_module.nb_ratios(x, target, ngrams=6)
+    assert ratios[0] > 1 and ratios[1] < -1 and np.all(ratios[6:] == 1)
+    head = model_module._fit_binary(x, target, 10.0, 1.0, 13, ngrams=6)
+    scaled = sparse.csr_matrix(x.multiply(ratios.astype(np.float32)[None, :]))
+    reference = LogisticRegression(C=10.0, class_weight={0: 1.0, 1: 1.0}, max_iter=5000, random_state=13)
+    reference.fit(scaled, target)
+    np.testing.assert_allclose(head.predict_proba(x), reference.predict_proba(scaled), rtol=1e-5, atol=1e-6)
+    assert isinstance(head, LogisticRegression) and head.coef_.shape == (1, 8)
