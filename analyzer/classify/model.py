@@ -279,6 +279,7 @@ class ClauseModel:
             "combiner": self.combiner,
             "principle_harm": self.principle_harm,
             "encoder": self.features.encoder,
+            "shape": self.features.shape,
             "word_vectors": None if self.features.vectors is None else self.features.vectors.arrays(),
         }
         sio.dump(state, folder / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -329,7 +330,7 @@ class ClauseModel:
                 f"{folder}: the model's {encoder} sentence vectors lack their word table; retrain"
             )
         return cls(
-            FeatureSpace(state["word"], state["char"], encoder, vectors),
+            FeatureSpace(state["word"], state["char"], encoder, vectors, bool(state.get("shape", False))),
             state["engagement"],
             state["stance"],
             meta,

@@ -82,7 +82,9 @@ for training or tuning.
 **Method.** Word 1–3-gram and character 3–5-gram TF-IDF, plus the deontic frame (modality, negation,
 exceptions, provisos, hedges, euphemisms, actor), the stance cues of `analyzer/classify/stance_cues.yaml`
 (consent overrides, compulsory acts, costs put on or lifted from the victim, scheduled removal, support
-that ends, exposure of identities, differential treatment, confinement) and taxonomy topic flags. An
+that ends, exposure of identities, differential treatment, confinement), taxonomy topic flags and two
+shape flags (a heading: a few words after the clause number, no modal, no sentence end; a lead-in
+ending in a colon or a dash). An
 engagement logistic regression per principle, one stance logistic regression over all findings (with
 principle × frame and principle × cue interactions), a clause harm head (has the clause any HARMFUL
 finding? Fitted on n-grams weighted by how much likelier each is in harmful clauses than in others, their
