@@ -226,6 +226,13 @@ ACTOR_CASES = [
     ("nobody at all", "This Regulation shall be cited as the Anti-Trafficking Rules.", "none", False, False),
     ("persons charged under an Act", "Persons found working on the premises shall be charged under the Immigration Act.", "none", True, False),
     ("defendant mentioned after the child", "Examination of a child victim takes place in the presence of the defendant.", "child", False, False),
+    # the person an offence of selling sex reaches is no offender (GUIDELINES §8); the buyer and the seller of a person are
+    ("seller of sex", "A person who engages in prostitution shall be fined.", "none", True, False),
+    ("seller of sexual services", "Persons who sell sexual services shall be fined.", "none", True, False),
+    ("soliciting, between commas", "Any person who, in any public place, solicits for the purpose of prostitution shall be liable to a fine.", "none", True, False),
+    ("buyer of sexual services", "Any person who engages the services of a prostitute shall be liable to a fine.", "offender", True, True),
+    ("seller of a child", "Any person who sells a child for sexual services shall be punished.", "offender", True, True),
+    ("solicits a child", "Any person who solicits a child for prostitution shall be punished.", "offender", True, True),
 ]
 # fmt: on
 
