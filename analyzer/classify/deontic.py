@@ -211,7 +211,9 @@ def _frame(doc: Doc | None, r: Rules, text: str, columns: list[list[int]] | None
         mentions_child=mentions["child"],
         mentions_offender=bool(rd.get("offender")),
         penalty=bool(penalties),
-        penalty_on_offender=bool(penalties) and actor == "offender",
+        # not when the penalty also reaches a person who sells sex or solicits ("any person who offers sexual
+        # services, and any person who engages such services, shall be fined"): not_offender in the patterns
+        penalty_on_offender=bool(penalties) and actor == "offender" and not rd.get("not_offender"),
         definition=bool(rd.get("definition")),
         cross_reference=bool(references),
         cooperation=bool(cooperation),

@@ -233,6 +233,7 @@ ACTOR_CASES = [
     ("buyer of sexual services", "Any person who engages the services of a prostitute shall be liable to a fine.", "offender", True, True),
     ("seller of a child", "Any person who sells a child for sexual services shall be punished.", "offender", True, True),
     ("solicits a child", "Any person who solicits a child for prostitution shall be punished.", "offender", True, True),
+    ("seller and buyer: the penalty also reaches the seller", "Any person who offers sexual services for payment, and any person who engages the services of such a person, shall be liable to a fine.", "offender", True, False),
 ]
 # fmt: on
 
