@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import warnings
 from pathlib import Path
 
 import typer
@@ -308,13 +307,11 @@ def _write_reports(
 
         written.append(write_html(result, stem.with_name(stem.name + ".html")))
     if "pdf" in chosen and result.document.format == "pdf":
-        from analyzer.report.pdf import highlight_pdf
+        from analyzer.report.pdf import highlight_pdf_noting
 
         out = stem.with_name(stem.name + ".highlighted.pdf")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            written.append(highlight_pdf(result, path, out, taxonomy=classifier.taxonomy, password=password))
-        notes = [str(warning.message).removeprefix(f"{path.name}: ") for warning in caught]
+        pdf, notes = highlight_pdf_noting(result, path, out, taxonomy=classifier.taxonomy, password=password)
+        written.append(pdf)
     return written, notes
 
 

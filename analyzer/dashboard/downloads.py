@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import warnings
 from pathlib import Path
 
 from analyzer.errors import InputError
 from analyzer.report.export import finding_rows, result_to_dict, safe_stem, write_csv
 from analyzer.report.html import render_html
-from analyzer.report.pdf import highlight_pdf
+from analyzer.report.pdf import highlight_pdf_noting
 from analyzer.taxonomy import Taxonomy
 from analyzer.types import AuditResult
 
@@ -65,12 +64,9 @@ def highlighted_pdf(
         return None, reason
     with tempfile.TemporaryDirectory(prefix="dnh-pdf-") as folder:
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                out = highlight_pdf(
-                    result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy, password=password
-                )
+            out, notes = highlight_pdf_noting(
+                result, source, Path(folder) / "highlighted.pdf", taxonomy=taxonomy, password=password
+            )
         except InputError as error:
             return None, error.reason
-        notes = [str(warning.message).removeprefix(f"{source.name}: ") for warning in caught]
         return out.read_bytes(), "; ".join(notes)

@@ -185,6 +185,24 @@ def highlight_pdf(
     return out
 
 
+def highlight_pdf_noting(result: AuditResult, source: Path, out: Path, **options) -> tuple[Path, list[str]]:
+    """:func:`highlight_pdf`, and what it warned of (pages left unhighlighted because they are rotated),
+    as lines without the file name, for a caller that says them its own way (one ``dnh:`` line, a
+    caption). Any other warning raised meanwhile is passed on as it came."""
+    prefix = f"{Path(source).name}: "
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = highlight_pdf(result, source, out, **options)
+    notes = []
+    for warning in caught:
+        message = str(warning.message)
+        if warning.category is UserWarning and message.startswith(prefix):
+            notes.append(message.removeprefix(prefix))
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return written, notes
+
+
 def highlight_counts(path: Path) -> dict[str, int]:
     """Our highlight annotations in a PDF (those whose ``/T`` is :data:`AUTHOR`), counted by stance."""
     counts = dict.fromkeys(STANCES, 0)

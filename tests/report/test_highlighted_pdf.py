@@ -336,6 +336,27 @@ def test_rotated_page_is_left_unhighlighted_with_a_warning(result, tmp_path):
     assert sum(pages.values()) == sum(1 for _, _, page in expected_triples(result) if page != 2)
 
 
+def test_the_rotated_page_warning_becomes_a_note_and_other_warnings_pass_on(result, tmp_path, monkeypatch):
+    import warnings
+
+    from analyzer.report import pdf as pdf_module
+
+    source = tmp_path / "rotated.pdf"
+    with pikepdf.open(SAMPLE) as pdf:
+        pdf.pages[1].obj.Rotate = 90
+        pdf.save(source)
+    original = pdf_module.highlight_pdf
+
+    def noisy(*args, **kwargs):
+        warnings.warn("a library's own warning", DeprecationWarning, stacklevel=1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "highlight_pdf", noisy)
+    with pytest.warns(DeprecationWarning, match="a library's own warning"):
+        out, notes = pdf_module.highlight_pdf_noting(retargeted(result, source), source, tmp_path / "out.pdf")
+    assert notes == ["pages [2] are rotated; their clauses are not highlighted"] and out.is_file()
+
+
 # --- refusals ---------------------------------------------------------------------------------------------
 
 
