@@ -142,8 +142,29 @@ def highlight_pdf(
     is refused with :class:`InputError`, since the clause boxes would not fit it. ``password`` is used
     only if the PDF needs one (a PDF with an owner password alone opens without). The copy keeps the
     pages and their harmless annotations but none of the active content listed in
-    :func:`without_active_content`, and it is written unencrypted.
+    :func:`without_active_content`, and it is written unencrypted. Pages left unhighlighted (rotated
+    ones) are said in a :class:`UserWarning`.
     """
+    written, notes = highlight_pdf_noting(
+        result, source, out, taxonomy=taxonomy, include_review=include_review, password=password
+    )
+    for note in notes:
+        warnings.warn(f"{Path(source).name}: {note}", stacklevel=2)
+    return written
+
+
+def highlight_pdf_noting(
+    result: AuditResult,
+    source: Path,
+    out: Path,
+    *,
+    taxonomy: Taxonomy | None = None,
+    include_review: bool = True,
+    password: str | None = None,
+) -> tuple[Path, list[str]]:
+    """:func:`highlight_pdf`, returning what it would warn of (pages left unhighlighted because they are
+    rotated) as lines without the file name, for a caller that says them its own way (one ``dnh:``
+    line, a caption). No warning filter is set: the dashboard and Dask workers highlight in threads."""
     source, out = Path(source), Path(out)
     _check_source(result, source)
     taxonomy = taxonomy or load_taxonomy()
@@ -174,33 +195,11 @@ def highlight_pdf(
             if Name.Annots not in page.obj:
                 page.obj.Annots = pdf.make_indirect(Array())
             page.obj.Annots.append(annotation)
-        if skipped:
-            warnings.warn(
-                f"{source.name}: pages {sorted(skipped)} are rotated; their clauses are not highlighted",
-                stacklevel=2,
-            )
         pdf.docinfo[Name.Creator] = String(GENERATOR)  # the readers refuse it as a policy
         out.parent.mkdir(parents=True, exist_ok=True)
         pdf.save(out)
-    return out
-
-
-def highlight_pdf_noting(result: AuditResult, source: Path, out: Path, **options) -> tuple[Path, list[str]]:
-    """:func:`highlight_pdf`, and what it warned of (pages left unhighlighted because they are rotated),
-    as lines without the file name, for a caller that says them its own way (one ``dnh:`` line, a
-    caption). Any other warning raised meanwhile is passed on as it came."""
-    prefix = f"{Path(source).name}: "
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        written = highlight_pdf(result, source, out, **options)
-    notes = []
-    for warning in caught:
-        message = str(warning.message)
-        if warning.category is UserWarning and message.startswith(prefix):
-            notes.append(message.removeprefix(prefix))
-        else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    return written, notes
+    notes = [f"pages {sorted(skipped)} are rotated; their clauses are not highlighted"] if skipped else []
+    return out, notes
 
 
 def highlight_counts(path: Path) -> dict[str, int]:

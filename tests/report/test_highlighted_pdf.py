@@ -345,16 +345,18 @@ def test_the_rotated_page_warning_becomes_a_note_and_other_warnings_pass_on(resu
     with pikepdf.open(SAMPLE) as pdf:
         pdf.pages[1].obj.Rotate = 90
         pdf.save(source)
-    original = pdf_module.highlight_pdf
+    original = pdf_module.without_active_content
 
-    def noisy(*args, **kwargs):
+    def noisy(pdf):
         warnings.warn("a library's own warning", DeprecationWarning, stacklevel=1)
-        return original(*args, **kwargs)
+        return original(pdf)
 
-    monkeypatch.setattr(pdf_module, "highlight_pdf", noisy)
-    with pytest.warns(DeprecationWarning, match="a library's own warning"):
+    monkeypatch.setattr(pdf_module, "without_active_content", noisy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         out, notes = pdf_module.highlight_pdf_noting(retargeted(result, source), source, tmp_path / "out.pdf")
     assert notes == ["pages [2] are rotated; their clauses are not highlighted"] and out.is_file()
+    assert [(w.category, str(w.message)) for w in caught] == [(DeprecationWarning, "a library's own warning")]
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
