@@ -14,12 +14,16 @@ and receiving the ``Document`` back (~70 ms of CPU time saved per 10-page PDF). 
 ``workers`` documents in flight. If a worker process dies (killed, out of memory, or ended by the
 watchdog of a parse stuck in C code), the pool is rebuilt: documents that were in flight are retried one
 at a time, so the document that kills its worker is recorded as failed and the others are audited.
+A worker that neither answers nor dies (deadlocked: a forked process can inherit a lock that another
+thread of its parent held) is treated the same way once no document has come back for ``--timeout``
+plus ``AUDIT_ALLOWANCE`` seconds: the batch never waits for ever.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -27,11 +31,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer.errors import InputError
+from analyzer.ingest import DEFAULT_TIMEOUT
+from analyzer.ingest.isolate import WATCHDOG_GRACE
 from analyzer.processes import can_fork, end_with_parent, exit_quietly_on_interrupt
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
 WORKER_DIED = "the worker process auditing it died (killed, out of memory or stuck past --timeout)"
+# Seconds a worker may take over one document beyond its parse limit (--timeout, which OCR is part of)
+# and the watchdog's grace: segmenting and classifying the largest document allowed (2,000 pages) takes
+# well under a minute. A pool with nothing back for longer is stuck, and its workers are stopped.
+AUDIT_ALLOWANCE = 600.0
 
 
 def _init_forked_worker() -> None:
@@ -108,18 +118,26 @@ def _audit_here(todo, *, model, classifier, options) -> Iterator[tuple[Path, Aud
 def _audit_in_pool(
     todo, *, workers: int, model, classifier, options
 ) -> Iterator[tuple[Path, AuditResult | InputError]]:
-    """Audit in a process pool; rebuild it when a worker dies and isolate the documents in flight."""
+    """Audit in a process pool; rebuild it when a worker dies or stops answering, and isolate the
+    documents in flight."""
     queue, suspects = list(reversed(todo)), []
+    patience = _patience(options)
     while queue or suspects:
         # after a crash, the suspects run alone: the one that kills its worker again is the culprit
         isolating = bool(suspects)
         batch, size = (suspects, 1) if isolating else (queue, workers)
         crashed: list[Path] = []
+        stuck = False
         with _pool(size, model, classifier) as pool, _stopped_at_once(pool):
             running = {}
             while (batch or running) and not crashed:
                 _fill(pool, running, batch, size, options)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                since = time.monotonic()
+                done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
+                if not done:  # nothing back within the patience: the workers are stuck
+                    _end_workers(pool)
+                    stuck = True
+                    break
                 finished = []
                 for future in done:
                     path = running.pop(future)
@@ -136,10 +154,22 @@ def _audit_in_pool(
                 yield from finished
             crashed += running.values()
         if isolating:
+            reason = _stuck_reason(time.monotonic() - since) if stuck else WORKER_DIED
             for path in crashed:
-                yield path, InputError(path, WORKER_DIED)
+                yield path, InputError(path, reason)
         else:
             suspects = list(reversed(crashed))
+
+
+def _patience(options: dict) -> float | None:
+    """Seconds the pool waits for some document to come back before it takes its workers for stuck;
+    ``None`` (for ever) when the parse has no time limit."""
+    timeout = options.get("timeout", DEFAULT_TIMEOUT)
+    return None if timeout is None else timeout + WATCHDOG_GRACE + AUDIT_ALLOWANCE
+
+
+def _stuck_reason(waited: float) -> str:
+    return f"the worker process auditing it gave no answer in {waited:.0f} s and was stopped"
 
 
 @contextmanager
@@ -150,10 +180,15 @@ def _stopped_at_once(pool: ProcessPoolExecutor):
     try:
         yield
     except (KeyboardInterrupt, GeneratorExit):
-        for process in list((pool._processes or {}).values()):  # no public way to stop a worker
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end_workers(pool)
         raise
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now, whatever they are doing, and cancel what has not started."""
+    for process in list((pool._processes or {}).values()):  # no public way to stop a worker
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _fill(pool: ProcessPoolExecutor, running: dict, batch: list[Path], size: int, options: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -179,6 +180,34 @@ def test_a_worker_that_dies_once_is_replaced_and_the_batch_completes(tmp_path, m
     assert sorted(results) == sorted(PDFS)
 
 
+def _deadlocks_on(victim: str):
+    """An ``audit_document`` whose worker process waits for ever on ``victim``, neither answering nor
+    dying: as a forked worker does that inherited a lock held by another thread of its parent."""
+    from analyzer import pipeline
+
+    real = pipeline.audit_document
+
+    def audit_document(path, **options):
+        if Path(path).name == victim:
+            lock = threading.Lock()
+            lock.acquire()
+            lock.acquire()
+        return real(path, **options)
+
+    return audit_document
+
+
+def test_a_worker_that_stops_answering_is_stopped_and_the_batch_completes(monkeypatch, classifier):
+    monkeypatch.setattr("analyzer.pipeline.audit_document", _deadlocks_on(PDFS[1].name))
+    monkeypatch.setattr("analyzer.batch.WATCHDOG_GRACE", 0.0)
+    monkeypatch.setattr("analyzer.batch.AUDIT_ALLOWANCE", 6.0)  # the pool waits 1 + 0 + 6 s for an answer
+    started = time.monotonic()
+    results = dict(audit_many(PDFS, workers=2, classifier=classifier, timeout=1, engine="pdfium"))
+    assert time.monotonic() - started < 120
+    assert "gave no answer in 7 s and was stopped" in str(results[PDFS[1]])
+    assert results[PDFS[0]].findings and results[PDFS[2]].findings
+
+
 def _alive_with(marker: str) -> list[str]:
     """The processes whose command line names ``marker`` (Linux's /proc)."""
     found = []
@@ -220,7 +249,12 @@ def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(
         str(tmp_path / "o"),
     ]
     process = subprocess.Popen(
-        [*command, "-f", "json"], stderr=subprocess.PIPE, text=True, start_new_session=True
+        [*command, "-f", "json"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        # as from a terminal: a job a script puts in the background inherits SIGINT ignored, and so would dnh
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     seen = []
     for line in process.stderr:  # the first document done, then Ctrl+C
