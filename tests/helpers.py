@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,3 +31,45 @@ def top_numbers(clauses, *, division: str = "body") -> list[str]:
         if not numbers or numbers[-1] != top:
             numbers.append(top)
     return numbers
+
+
+def run_command(
+    command: list[str],
+    *,
+    timeout: float,
+    input: str | None = None,  # noqa: A002 - subprocess.run's name
+    env: dict | None = None,
+    check: bool = False,
+    capture_output: bool = True,
+    text: bool = True,
+) -> subprocess.CompletedProcess:
+    """``subprocess.run(command, capture_output=True, text=True, timeout=timeout)`` that cannot hang.
+
+    The command runs in a session of its own, and at the timeout its whole process group is killed: the
+    command's worker processes and parsers too. subprocess.run kills the command alone and then reads its
+    output to the end, which never comes while an orphaned worker still holds the pipes open: the
+    timeout becomes a hang. Output is always captured as text (the two flags are for call compatibility).
+    """
+    assert capture_output and text, "run_command always captures text"
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            raise subprocess.TimeoutExpired(command, timeout, stdout, stderr) from None
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # workers left behind by the command end too
+                os.killpg(process.pid, signal.SIGKILL)
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    if check:
+        result.check_returncode()
+    return result

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import run_command
 from typer.testing import CliRunner
 
 from analyzer import batch_dask, ingest
@@ -256,17 +257,23 @@ def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(
         # as from a terminal: a job a script puts in the background inherits SIGINT ignored, and so would dnh
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    # reading stderr to its end waits for ever if dnh or a worker never ends: after 5 minutes they are killed
+    watchdog = threading.Timer(300, os.killpg, (process.pid, signal.SIGKILL))
+    watchdog.start()
     seen = []
-    for line in process.stderr:  # the first document done, then Ctrl+C
-        seen.append(line)
-        if line.startswith("[1/"):
-            if stop == "ctrl-c":
-                os.killpg(process.pid, signal.SIGINT)
-            else:
-                os.kill(process.pid, signal.SIGTERM)
-            break
-    seen += process.stderr.readlines()
-    assert process.wait(timeout=120) == 130, seen
+    try:
+        for line in process.stderr:  # the first document done, then Ctrl+C
+            seen.append(line)
+            if line.startswith("[1/"):
+                if stop == "ctrl-c":
+                    os.killpg(process.pid, signal.SIGINT)
+                else:
+                    os.kill(process.pid, signal.SIGTERM)
+                break
+        seen += process.stderr.readlines()
+        assert process.wait(timeout=120) == 130, seen
+    finally:
+        watchdog.cancel()
     deadline = time.monotonic() + 30
     while _alive_with(str(db)) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -274,7 +281,7 @@ def test_ctrl_c_during_a_batch_says_so_in_one_line_and_the_same_command_resumes(
     said = "".join(seen)
     assert "Traceback" not in said and "Error" not in said, said
     assert [line for line in seen if line.startswith("dnh: interrupted after ")], said
-    again = subprocess.run([*command, "-f", "json"], capture_output=True, text=True, timeout=600, check=False)
+    again = run_command([*command, "-f", "json"], capture_output=True, text=True, timeout=600, check=False)
     assert again.returncode == 0, again.stderr[-2000:]
     with Store(db) as store:
         stored = load_documents(store)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfgen
 import pytest
+from helpers import run_command
 
 DNH = Path(sys.executable).parent / "dnh"
 TIMEOUT = 120
@@ -55,7 +56,7 @@ LIMIT_CASES = [
 
 def run_dnh(*args: str | Path) -> subprocess.CompletedProcess:
     assert DNH.exists(), f"{DNH} is missing: install the package (pip install -e . --no-deps)"
-    return subprocess.run(
+    return run_command(
         [str(DNH), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT, check=False
     )
 
@@ -125,7 +126,7 @@ def test_a_store_that_is_not_a_database_is_refused_in_one_line(purpose, command,
     args = [
         str(structured_pdf) if a == "POLICY" else str(tmp_path / "out") if a == "OUT" else a for a in command
     ]
-    result = subprocess.run(
+    result = run_command(
         [str(DNH), *args, "--db", str(db)], capture_output=True, text=True, timeout=TIMEOUT, check=False
     )
     assert result.returncode == 2, (purpose, result.stderr)
@@ -147,7 +148,7 @@ def test_a_store_that_is_not_a_database_is_refused_in_one_line(purpose, command,
 )
 def test_a_usage_error_is_one_line_with_where_to_look(args, says):
     """Typer's framed usage text (a dozen lines of box drawing) is one line, as every other bad input."""
-    result = subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
+    result = run_command([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(says) and "--help`)" in lines[0], result.stderr
@@ -155,7 +156,7 @@ def test_a_usage_error_is_one_line_with_where_to_look(args, says):
 
 def test_dnh_alone_and_help_still_show_the_help():
     for args in ([], ["--help"], ["audit", "--help"]):
-        result = subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
+        result = run_command([str(DNH), *args], capture_output=True, text=True, timeout=TIMEOUT)
         assert result.returncode == 0 and "Usage" in result.stdout, (args, result.stderr)
-    version = subprocess.run([str(DNH), "--version"], capture_output=True, text=True, timeout=TIMEOUT)
+    version = run_command([str(DNH), "--version"], capture_output=True, text=True, timeout=TIMEOUT)
     assert version.returncode == 0 and version.stdout.startswith("dnh ")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import run_command
 from typer.testing import CliRunner
 
 from analyzer.cli import app
@@ -351,7 +352,6 @@ def test_an_unreadable_file_or_folder_is_one_line_and_the_rest_is_audited_and_st
     empty (the resume check hashed the file first). As root the permissions are dropped with setpriv."""
     import os
     import shutil
-    import subprocess
     import sys
 
     prefix = []
@@ -371,10 +371,10 @@ def test_an_unreadable_file_or_folder_is_one_line_and_the_rest_is_audited_and_st
         dnh_path = Path(sys.executable).parent / "dnh"
         db = tmp_path / "s.duckdb"
         command = [*prefix, str(dnh_path), "audit", str(folder), "--db", str(db), "-f", "json"]
-        result = subprocess.run(
+        result = run_command(
             [*command, "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300
         )
-        segmented = subprocess.run(
+        segmented = run_command(
             [*prefix, str(dnh_path), "segment", str(folder)], capture_output=True, text=True, timeout=300
         )
     finally:

@@ -7,14 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import fixture_path
+from helpers import fixture_path, run_command
 
 DNH = Path(sys.executable).parent / "dnh"
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "documents" / "my-shelter-sop.pdf"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=300, check=False)
+    return run_command([str(DNH), *args], capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_ra9208_sections_listed_with_numbers_and_pages():

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from helpers import fixture_path
+from helpers import fixture_path, run_command
 
 from analyzer.classify.classifier import Classifier
 from analyzer.corpus.render import parse_source, render_pdf
@@ -218,7 +218,7 @@ def test_output_file_names_are_sanitised(name, stem):
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(DNH), *args], capture_output=True, text=True, timeout=600, check=False)
+    return run_command([str(DNH), *args], capture_output=True, text=True, timeout=600, check=False)
 
 
 def test_dnh_audit_writes_every_output_and_does_not_duplicate_on_rerun(tmp_path):

@@ -26,7 +26,7 @@ import numpy as np
 
 from analyzer.classify.features import Analysis
 from analyzer.classify.model import LABELS, ClauseModel
-from analyzer.processes import can_fork
+from analyzer.processes import can_fork, end_with_parent
 from analyzer.types import PRINCIPLE_IDS
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -95,9 +95,11 @@ def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
 
 
 def _worker_start() -> None:
-    """A fold worker leaves at once on Ctrl-C (the interrupted parent stops the command), and freezes
-    what it inherits, so that the collector never walks (and copies) the parent's objects."""
+    """A fold worker leaves at once on Ctrl-C (the interrupted parent stops the command) and when its
+    parent ends however it ends (killed, it left the worker fitting for nobody), and freezes what it
+    inherits, so that the collector never walks (and copies) the parent's objects."""
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+    end_with_parent()
     gc.freeze()
 
 

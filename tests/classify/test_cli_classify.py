@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_command
 
 from analyzer.corpus.dataset import default_corpus_dir
 from analyzer.training.train import default_model_dir
@@ -17,7 +18,7 @@ DNH = Path(sys.executable).parent / "dnh"
 
 
 def run(*args: str, stdin: str | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return run_command(
         [str(DNH), *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False
     )
 

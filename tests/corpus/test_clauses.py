@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import run_command
 
 from analyzer.corpus.dataset import (
     assign_splits,
@@ -99,7 +99,7 @@ def test_clauses_use_the_ten_asean_styles_evenly():
 
 
 def test_datasheet_is_current():
-    result = subprocess.run(
+    result = run_command(
         [str(DNH), "corpus", "stats", "--check", "--corpus", str(default_corpus_dir())],
         capture_output=True,
         text=True,
@@ -116,7 +116,7 @@ def test_datasheet_check_fails_when_stale(tmp_path):
         (default_corpus_dir() / "clauses.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
     )
     (corpus / "DATASHEET.md").write_text("# old\n", encoding="utf-8")
-    result = subprocess.run(
+    result = run_command(
         [str(DNH), "corpus", "stats", "--check", "--corpus", str(corpus)],
         capture_output=True,
         text=True,

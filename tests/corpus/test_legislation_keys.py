@@ -15,7 +15,7 @@ from analyzer.corpus.dataset import default_corpus_dir
 from analyzer.errors import InputError
 from analyzer.training.evaluate import LEGISLATION, legislation_figures
 from analyzer.types import Clause
-from tests.helpers import fixture_path
+from tests.helpers import fixture_path, run_command
 
 KEYS = sorted((default_corpus_dir() / LEGISLATION).glob(f"*{KEY_SUFFIX}"))
 ANNOTATORS = ("first", "second")  # the two independent annotations; KEYS is their adjudication
@@ -150,12 +150,11 @@ def test_missing_folder_is_bad_input(tmp_path, shipped):
 
 def test_cli_refuses_a_missing_legislation_folder_from_the_environment(tmp_path):
     import os
-    import subprocess
     import sys
 
     dnh = Path(sys.executable).parent / "dnh"
     env = {**os.environ, "DNH_LEGISLATION": str(tmp_path / "absent")}
-    result = subprocess.run(
+    result = run_command(
         [str(dnh), "evaluate", "--no-cv"], capture_output=True, text=True, env=env, timeout=300, check=False
     )
     assert result.returncode == 2

@@ -117,3 +117,38 @@ def test_a_parse_the_alarm_cannot_stop_is_ended_by_the_watchdog_killing_the_work
     if worker.is_alive():  # pragma: no cover - the failure case
         worker.kill()
     assert worker.exitcode == -signal.SIGKILL
+
+
+PARENT = """
+import os, sys, time
+from pathlib import Path
+from analyzer.ingest.isolate import run_with_time_limit
+
+def stuck(path):  # a parse stuck in C code would ignore everything but a kill
+    Path(path).write_text(str(os.getpid()))
+    time.sleep(600)
+
+run_with_time_limit(stuck, Path(sys.argv[1]), timeout=600)
+"""
+
+
+def test_a_parse_does_not_outlive_its_parent_killed(tmp_path):
+    """A killed ``dnh`` left its parser running (up to --timeout, or for ever in C code), holding the
+    output pipes of whoever ran it open."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(marker)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(marker.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 20
+    while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{child}"), "the parser outlived its parent"

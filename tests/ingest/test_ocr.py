@@ -12,13 +12,13 @@ from __future__ import annotations
 import difflib
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import hostilegen
 import pdfgen
 import pytest
+from helpers import run_command
 
 from analyzer.errors import InputError
 from analyzer.ingest import read_document
@@ -188,7 +188,7 @@ def test_dnh_audit_on_a_scanned_pdf_gives_findings_with_ocr_confidence(originals
     one_page = hostilegen.policy_pdf(tmp_path / "sop.pdf", sections=3, pages_min=1)
     scanned = hostilegen.scanned_copy(one_page, tmp_path / "scanned-sop.pdf")
     out = tmp_path / "out"
-    result = subprocess.run(
+    result = run_command(
         [str(DNH), "audit", str(scanned), "--no-store", "--out", str(out), "--format", "json,csv,html"],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
