@@ -13,6 +13,23 @@ import pytest
 from helpers import FIXTURES, fixture_path  # noqa: F401  (re-exported for tests)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_parser_child_where_a_test_patches(request):
+    """Parses run in a child kept between them (analyzer.ingest.isolate), which does not see what the
+    parent replaced after it forked: in a test that patches, each parse gets a child forked at the time,
+    and the next test starts with none."""
+    if "monkeypatch" not in request.fixturenames:
+        yield
+        return
+    from analyzer.ingest import isolate
+
+    isolate.stop_kept_child()
+    kept, isolate.KEEP_PARSES = isolate.KEEP_PARSES, 0
+    yield
+    isolate.KEEP_PARSES = kept
+    isolate.stop_kept_child()
+
+
 @pytest.fixture
 def clauses_of(tmp_path):
     """``clauses_of(text, suffix=".txt")`` writes ``text`` to a file, then reads and segments it."""

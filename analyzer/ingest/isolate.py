@@ -10,12 +10,24 @@ inherits from the parent plus ``memory_mb``, so that a parent holding a loaded m
 against the document. Allocations beyond it fail (``MemoryError`` in Python, a failed allocation in a C
 library), and the child reports or dies; either way the parent stays within bounds. Programs the parser
 starts (Tesseract) inherit the limit. Where ``resource`` is unavailable no memory limit is set.
+
+Forking costs time in proportion to the parent's memory: ~40 ms for a process holding a loaded model on
+a 2-core machine, as long as reading a 7-page PDF. So a parse asked for from the main thread goes to a
+child kept between parses (one fork per ~200 documents instead of one each), under the same limits: the
+memory cap is set for each parse and lifted after it. The kept child is replaced after any refusal,
+crash or overrun, and once it has grown by ``KEEP_GROWTH_MB``, so that a hostile file never leaves
+anything behind for the next. It follows the parent's working folder; the parent's other changes after
+the fork (a module attribute replaced at run time, as tests do) reach it only after
+:func:`stop_kept_child`. Other threads (the dashboard's sessions), and functions that cannot be sent by
+name, get a child of their own per parse, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
 import signal
 import threading
 import traceback
@@ -24,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import InputError
-from analyzer.processes import end_with_parent, exit_quietly_on_interrupt, start_context
+from analyzer.processes import can_fork, end_with_parent, exit_quietly_on_interrupt, start_context
 
 try:  # POSIX only
     import resource
@@ -97,6 +109,25 @@ def run_with_time_limit(
 ) -> Any:
     """Return ``func(path, **kwargs)`` computed in a child process, or raise ``InputError``; ``activity``
     names the work in the time-limit message."""
+    request = _request(func, path, memory_mb, kwargs)
+    if request is not None and _kept_lock.acquire(blocking=False):
+        try:
+            return _run_kept(request, path, timeout=timeout, memory_mb=memory_mb, activity=activity)
+        finally:
+            _kept_lock.release()
+    return _run_once(func, path, timeout=timeout, memory_mb=memory_mb, activity=activity, **kwargs)
+
+
+def _run_once(
+    func: Callable[..., Any],
+    path: Path,
+    *,
+    timeout: float,
+    memory_mb: int | None,
+    activity: str,
+    **kwargs: Any,
+) -> Any:
+    """:func:`run_with_time_limit` in a child forked for this parse alone."""
     ctx = start_context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, func, path, memory_mb, kwargs), daemon=True)
@@ -108,16 +139,135 @@ def run_with_time_limit(
         try:
             status, payload = receiver.recv()
         except EOFError:
-            crashed = "the parser crashed on this file"
-            if memory_mb is not None:
-                crashed += f" (it may have needed more than the {memory_mb} MB of memory allowed)"
-            raise InputError(path, crashed) from None
+            raise InputError(path, _crashed_reason(memory_mb)) from None
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join()
     return _returned(path, status, payload)
+
+
+def _crashed_reason(memory_mb: int | None) -> str:
+    crashed = "the parser crashed on this file"
+    if memory_mb is not None:
+        crashed += f" (it may have needed more than the {memory_mb} MB of memory allowed)"
+    return crashed
+
+
+# A kept child serves at most this many parses, and is replaced once its resident memory has grown by
+# this many MB over what it had after its first parse.
+KEEP_PARSES = 200
+KEEP_GROWTH_MB = 300
+
+
+class _KeptChild:
+    """A forked child that parses one request after another (:func:`_serve`)."""
+
+    def __init__(self) -> None:
+        ctx = start_context()
+        self.conn, child_end = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child_end,), daemon=True)
+        self.process.start()
+        child_end.close()
+        self.owner = os.getpid()
+        self.parses = 0
+        self.baseline_mb: float | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.owner != os.getpid():  # inherited by a forked process: the child is its parent's
+            return
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+_kept: _KeptChild | None = None
+_kept_lock = threading.Lock()
+
+
+def stop_kept_child() -> None:
+    """End the child kept between parses; the next parse forks a new one from this process as it is now."""
+    global _kept
+    with _kept_lock:
+        if _kept is not None:
+            _kept.close()
+            _kept = None
+
+
+def _request(func: Callable[..., Any], path: Path, memory_mb: int | None, kwargs: dict) -> bytes | None:
+    """The parse pickled for the kept child, or ``None`` where it must run in a child of its own: off the
+    main thread, where processes cannot fork, or for a function that cannot be sent by name."""
+    if threading.current_thread() is not threading.main_thread() or not can_fork():
+        return None
+    try:
+        return pickle.dumps((func, path, memory_mb, kwargs, os.getcwd()), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - a closure, a lambda, an object that does not pickle
+        return None
+
+
+def _run_kept(request: bytes, path: Path, *, timeout: float, memory_mb: int | None, activity: str) -> Any:
+    """:func:`run_with_time_limit` in the kept child (forked now if there is none)."""
+    global _kept
+    if _kept is not None and (_kept.owner != os.getpid() or not _kept.process.is_alive()):
+        _kept.close()  # inherited from the process this one was forked from, or ended since
+        _kept = None
+    if _kept is None:
+        _kept = _KeptChild()
+    child, keep = _kept, False
+    try:
+        child.conn.send_bytes(request)
+        if not child.conn.poll(timeout):
+            raise InputError(path, _overtime_reason(activity, timeout))
+        try:
+            (status, payload), resident_mb = child.conn.recv()
+        except EOFError:
+            raise InputError(path, _crashed_reason(memory_mb)) from None
+        child.parses += 1
+        child.baseline_mb = child.baseline_mb or resident_mb
+        keep = (
+            status == "ok"
+            and child.parses < KEEP_PARSES
+            and resident_mb - child.baseline_mb <= KEEP_GROWTH_MB
+        )
+    finally:
+        if not keep:  # refused, crashed, overran, grown or interrupted: nothing it holds is reused
+            child.close()
+            _kept = None
+    return _returned(path, status, payload)
+
+
+def _serve(conn) -> None:
+    """The kept child: parse each request as :func:`_child` does, the memory cap lifted in between."""
+    gc.freeze()
+    exit_quietly_on_interrupt()
+    end_with_parent()
+    while True:
+        try:
+            func, path, memory_mb, kwargs, cwd = pickle.loads(conn.recv_bytes())
+        except EOFError:  # the parent closed its end
+            return
+        if cwd != os.getcwd():
+            with contextlib.suppress(OSError):
+                os.chdir(cwd)
+        cap = resource.getrlimit(resource.RLIMIT_AS) if resource is not None else None
+        try:
+            outcome = _outcome(func, path, memory_mb, kwargs)
+        finally:
+            if cap is not None:
+                resource.setrlimit(resource.RLIMIT_AS, cap)
+        conn.send((outcome, _resident_mb()))
+        del outcome
+
+
+def _resident_mb() -> float:
+    """This process's resident memory in MB (Linux ``/proc``), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _overtime_reason(activity: str, timeout: float) -> str:

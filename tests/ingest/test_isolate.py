@@ -10,6 +10,7 @@ import resource
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,67 @@ def test_a_parse_does_not_outlive_its_parent_killed(tmp_path):
     while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not os.path.exists(f"/proc/{child}"), "the parser outlived its parent"
+
+
+def _balloon(path):
+    return len(bytearray(600 * 2**20))
+
+
+def test_parses_from_the_main_thread_share_a_kept_child_under_limits_set_for_each(tmp_path):
+    """One fork serves parse after parse (a fork of a process holding the model costs as much as
+    reading a short PDF); each parse still has its own memory cap, lifted after it, and after a refusal,
+    a crash or an overrun the next parse gets a new child."""
+    isolate.stop_kept_child()
+    try:
+        first_cap, first = run_with_time_limit(_caps, tmp_path / "a", timeout=30, memory_mb=256)
+        second_cap, second = run_with_time_limit(_caps, tmp_path / "b", timeout=30)
+        assert first == second != os.getpid()
+        assert first_cap != resource.RLIM_INFINITY and second_cap == resource.getrlimit(resource.RLIMIT_AS)[0]
+        for bad, says in [
+            (_balloon, "more than the 256 MB"),
+            (_crash, "ValueError"),
+            (_hang, "longer than 1 s"),
+        ]:
+            with pytest.raises(InputError, match=says):
+                run_with_time_limit(bad, tmp_path / "bad", timeout=1 if bad is _hang else 30, memory_mb=256)
+            _, after = run_with_time_limit(_caps, tmp_path / "c", timeout=30)
+            assert after != first, f"the child that met {bad.__name__} served again"
+            first = after
+    finally:
+        isolate.stop_kept_child()
+
+
+def test_a_kept_child_reads_relative_paths_from_the_parents_folder(tmp_path, monkeypatch):
+    isolate.stop_kept_child()
+    monkeypatch.setattr(isolate, "KEEP_PARSES", 200)  # kept, although this test patches
+    try:
+        (tmp_path / "here.txt").write_text("found")
+        run_with_time_limit(_caps, tmp_path / "a", timeout=30)  # the child forks in the first folder
+        monkeypatch.chdir(tmp_path)
+        assert run_with_time_limit(_read_text, Path("here.txt"), timeout=30) == "found"
+    finally:
+        isolate.stop_kept_child()
+
+
+def _read_text(path):
+    return path.read_text()
+
+
+def test_closures_and_other_threads_get_a_child_per_parse(tmp_path):
+    isolate.stop_kept_child()
+    try:
+        _, kept = run_with_time_limit(_caps, tmp_path / "a", timeout=30)
+        assert run_with_time_limit(lambda path: os.getpid(), tmp_path / "b", timeout=30) not in (
+            kept,
+            os.getpid(),
+        )
+        found = []
+        for _ in range(2):
+            thread = threading.Thread(
+                target=lambda: found.append(run_with_time_limit(_caps, tmp_path / "x", timeout=30)[1])
+            )
+            thread.start()
+            thread.join()
+        assert len({*found, kept, os.getpid()}) == 4
+    finally:
+        isolate.stop_kept_child()
