@@ -113,6 +113,8 @@ def run_with_time_limit(
     if request is not None and _kept_lock.acquire(blocking=False):
         try:
             return _run_kept(request, path, timeout=timeout, memory_mb=memory_mb, activity=activity)
+        except _ChildGone:  # it ended while idle (killed from outside): this parse gets a child of its own
+            pass
         finally:
             _kept_lock.release()
     return _run_once(func, path, timeout=timeout, memory_mb=memory_mb, activity=activity, **kwargs)
@@ -183,6 +185,10 @@ class _KeptChild:
         self.process.join()
 
 
+class _ChildGone(Exception):
+    """The kept child could not be sent the parse."""
+
+
 _kept: _KeptChild | None = None
 _kept_lock = threading.Lock()
 
@@ -217,7 +223,10 @@ def _run_kept(request: bytes, path: Path, *, timeout: float, memory_mb: int | No
         _kept = _KeptChild()
     child, keep = _kept, False
     try:
-        child.conn.send_bytes(request)
+        try:
+            child.conn.send_bytes(request)
+        except OSError:
+            raise _ChildGone from None
         if not child.conn.poll(timeout):
             raise InputError(path, _overtime_reason(activity, timeout))
         try:

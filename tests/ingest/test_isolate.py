@@ -217,3 +217,15 @@ def test_closures_and_other_threads_get_a_child_per_parse(tmp_path):
         assert len({*found, kept, os.getpid()}) == 4
     finally:
         isolate.stop_kept_child()
+
+
+def test_a_kept_child_killed_while_idle_is_replaced(tmp_path):
+    isolate.stop_kept_child()
+    try:
+        _, kept = run_with_time_limit(_caps, tmp_path / "a", timeout=30)
+        os.kill(kept, signal.SIGKILL)
+        time.sleep(0.2)
+        _, after = run_with_time_limit(_caps, tmp_path / "b", timeout=30)
+        assert after not in (kept, os.getpid())
+    finally:
+        isolate.stop_kept_child()
