@@ -202,6 +202,21 @@ def stop_kept_child() -> None:
             _kept = None
 
 
+def kept_child_cpu_seconds() -> float:
+    """CPU seconds the child kept by this process has used so far (0 without one, or off Linux): for
+    measurements that count children's CPU time, which the operating system reports only once a child
+    has ended."""
+    child = _kept
+    if child is None or child.owner != os.getpid():
+        return 0.0
+    try:
+        with open(f"/proc/{child.process.pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _request(func: Callable[..., Any], path: Path, memory_mb: int | None, kwargs: dict) -> bytes | None:
     """The parse pickled for the kept child, or ``None`` where it must run in a child of its own: off the
     main thread, where processes cannot fork, or for a function that cannot be sent by name."""
