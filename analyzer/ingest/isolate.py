@@ -186,7 +186,7 @@ class _KeptChild:
 
 
 class _ChildGone(Exception):
-    """The kept child could not be sent the parse."""
+    """The kept child could not be sent the parse, or could not read it."""
 
 
 _kept: _KeptChild | None = None
@@ -248,6 +248,8 @@ def _run_kept(request: bytes, path: Path, *, timeout: float, memory_mb: int | No
             (status, payload), resident_mb = child.conn.recv()
         except EOFError:
             raise InputError(path, _crashed_reason(memory_mb)) from None
+        if status == "unsent":  # the child, forked earlier, cannot find what it was asked to run
+            raise _ChildGone
         child.parses += 1
         child.baseline_mb = child.baseline_mb or resident_mb
         keep = (
@@ -269,9 +271,14 @@ def _serve(conn) -> None:
     end_with_parent()
     while True:
         try:
-            func, path, memory_mb, kwargs, cwd = pickle.loads(conn.recv_bytes())
+            request = conn.recv_bytes()
         except EOFError:  # the parent closed its end
             return
+        try:
+            func, path, memory_mb, kwargs, cwd = pickle.loads(request)
+        except Exception:  # noqa: BLE001 - e.g. a function the parent defined after this child forked
+            conn.send((("unsent", None), _resident_mb()))
+            continue
         if cwd != os.getcwd():
             with contextlib.suppress(OSError):
                 os.chdir(cwd)

@@ -229,3 +229,23 @@ def test_a_kept_child_killed_while_idle_is_replaced(tmp_path):
         assert after not in (kept, os.getpid())
     finally:
         isolate.stop_kept_child()
+
+
+def test_a_function_the_kept_child_cannot_find_runs_in_a_child_of_its_own(tmp_path, monkeypatch):
+    """A function defined after the kept child forked (in a module it never had, say) is run in a child
+    forked for it, instead of being reported as a crash of the parser."""
+    import sys
+    import types
+
+    isolate.stop_kept_child()
+    monkeypatch.setattr(isolate, "KEEP_PARSES", 200)  # kept, although this test patches
+    try:
+        _, kept = run_with_time_limit(_caps, tmp_path / "a", timeout=30)
+        late = types.ModuleType("dnh_defined_late")
+        exec("import os\ndef pid(path):\n    return os.getpid()\n", late.__dict__)
+        monkeypatch.setitem(sys.modules, "dnh_defined_late", late)
+        assert run_with_time_limit(late.pid, tmp_path / "b", timeout=30) not in (kept, os.getpid())
+        _, again = run_with_time_limit(_caps, tmp_path / "c", timeout=30)
+        assert again not in (kept, os.getpid())  # the child that could not read it was replaced
+    finally:
+        isolate.stop_kept_child()
