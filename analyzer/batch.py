@@ -16,14 +16,14 @@ watchdog of a parse stuck in C code), the pool is rebuilt: documents that were i
 at a time, so the document that kills its worker is recorded as failed and the others are audited.
 A worker that neither answers nor dies (deadlocked: a forked process can inherit a lock that another
 thread of its parent held) is treated the same way once no document has come back for ``--timeout``
-plus ``AUDIT_ALLOWANCE`` seconds: the batch never waits for ever.
+plus ``WATCHDOG_GRACE`` plus ``AUDIT_ALLOWANCE`` seconds: with a time limit, the batch never waits for
+ever.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -132,7 +132,6 @@ def _audit_in_pool(
             running = {}
             while (batch or running) and not crashed:
                 _fill(pool, running, batch, size, options)
-                since = time.monotonic()
                 done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
                 if not done:  # nothing back within the patience: the workers are stuck
                     _end_workers(pool)
@@ -154,7 +153,7 @@ def _audit_in_pool(
                 yield from finished
             crashed += running.values()
         if isolating:
-            reason = _stuck_reason(time.monotonic() - since) if stuck else WORKER_DIED
+            reason = _stuck_reason(patience) if stuck else WORKER_DIED
             for path in crashed:
                 yield path, InputError(path, reason)
         else:
@@ -169,7 +168,7 @@ def _patience(options: dict) -> float | None:
 
 
 def _stuck_reason(waited: float) -> str:
-    return f"the worker process auditing it gave no answer in {waited:.0f} s and was stopped"
+    return f"the worker process auditing it gave no answer in {waited:g} s and was stopped"
 
 
 @contextmanager

@@ -20,7 +20,11 @@ def start_context() -> mp.context.BaseContext:
 
 def exit_quietly_on_interrupt() -> None:
     """In a child process: Ctrl+C (SIGINT, sent to the whole process group) ends it at once and silently.
-    The parent, interrupted too, says so in one line; without this each child printed its own traceback."""
+    The parent, interrupted too, says so in one line; without this each child printed its own traceback.
+    Where Ctrl+C is ignored (a job put in the background by a script), the child ignores it too: the
+    parent goes on, and so must the child doing its work."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return
     signal.signal(signal.SIGINT, lambda signum, frame: os._exit(128 + signal.SIGINT))
 
 

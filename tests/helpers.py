@@ -64,7 +64,10 @@ def run_command(
             stdout, stderr = process.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            stdout, stderr = process.communicate()
+            try:  # what it wrote, unless a process outside its group (a session of its own) holds the pipes
+                stdout, stderr = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                stdout, stderr = None, None
             raise subprocess.TimeoutExpired(command, timeout, stdout, stderr) from None
         finally:
             with contextlib.suppress(ProcessLookupError):  # workers left behind by the command end too

@@ -201,11 +201,11 @@ def _deadlocks_on(victim: str):
 def test_a_worker_that_stops_answering_is_stopped_and_the_batch_completes(monkeypatch, classifier):
     monkeypatch.setattr("analyzer.pipeline.audit_document", _deadlocks_on(PDFS[1].name))
     monkeypatch.setattr("analyzer.batch.WATCHDOG_GRACE", 0.0)
-    monkeypatch.setattr("analyzer.batch.AUDIT_ALLOWANCE", 6.0)  # the pool waits 1 + 0 + 6 s for an answer
+    monkeypatch.setattr("analyzer.batch.AUDIT_ALLOWANCE", 5.0)  # the pool waits 10 + 0 + 5 s for an answer
     started = time.monotonic()
-    results = dict(audit_many(PDFS, workers=2, classifier=classifier, timeout=1, engine="pdfium"))
-    assert time.monotonic() - started < 120
-    assert "gave no answer in 7 s and was stopped" in str(results[PDFS[1]])
+    results = dict(audit_many(PDFS, workers=2, classifier=classifier, timeout=10, engine="pdfium"))
+    assert time.monotonic() - started < 150
+    assert "gave no answer in 15 s and was stopped" in str(results[PDFS[1]])
     assert results[PDFS[0]].findings and results[PDFS[2]].findings
 
 

@@ -12,6 +12,7 @@ convention 17), unless it punishes disclosing a victim's identity.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,22 +98,36 @@ def _collector_paused() -> Iterator[None]:
 
 
 _BLAS = None
+_BLAS_LOCK = threading.Lock()
+_blas_users = 0
+_blas_limit = None
 
 
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
-    """BLAS (OpenBLAS) limited to one thread for one batch. Its products here are small; a second thread
-    only spins: on a 54-page PDF's 985 clauses the probabilities took the same wall time (139 and 135 ms)
-    for 241 ms of CPU time with two threads and 135 ms with one, and the spinning thread takes a core
-    from the other batch worker. The controller is made once (it scans the loaded libraries: ~4 ms);
-    a limit then costs ~20 µs."""
-    global _BLAS
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
+    """BLAS (OpenBLAS) limited to one thread while a batch is classified. Its products here are small; a
+    second thread only spins: on a 54-page PDF's 985 clauses the probabilities took the same wall time
+    (139 and 135 ms) for 241 ms of CPU time with two threads and 135 ms with one, and the spinning thread
+    takes a core from the other batch worker. The setting is the process's: batches classified at once in
+    several threads (the dashboard's sessions) share one limit, set by the first and lifted by the last.
+    The controller is made once (it scans the loaded libraries: ~4 ms); a limit then costs ~20 µs."""
+    global _BLAS, _blas_users, _blas_limit
+    with _BLAS_LOCK:
+        if _BLAS is None:
+            from threadpoolctl import ThreadpoolController
 
-        _BLAS = ThreadpoolController()
-    with _BLAS.limit(limits=1, user_api="blas"):
+            _BLAS = ThreadpoolController()
+        if _blas_users == 0:
+            _blas_limit = _BLAS.limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
         yield
+    finally:
+        with _BLAS_LOCK:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
 
 
 class Classifier:

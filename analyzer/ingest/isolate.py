@@ -15,8 +15,9 @@ Forking costs time in proportion to the parent's memory: ~40 ms for a process ho
 a 2-core machine, as long as reading a 7-page PDF. So a parse asked for from the main thread goes to a
 child kept between parses (one fork per ~200 documents instead of one each), under the same limits: the
 memory cap is set for each parse and lifted after it. The kept child is replaced after any refusal,
-crash or overrun, and once it has grown by ``KEEP_GROWTH_MB``, so that a hostile file never leaves
-anything behind for the next. It follows the parent's working folder; the parent's other changes after
+crash or overrun (a file that made trouble leaves nothing behind for the next), after ``KEEP_PARSES``
+parses, and once its resident memory or its address space (which the next cap starts from) has grown
+by ``KEEP_GROWTH_MB``. It follows the parent's working folder; the parent's other changes after
 the fork (a module attribute replaced at run time, as tests do) reach it only after
 :func:`stop_kept_child`. Other threads (the dashboard's sessions), and functions that cannot be sent by
 name, get a child of their own per parse, as before.
@@ -113,7 +114,7 @@ def run_with_time_limit(
     if request is not None and _kept_lock.acquire(blocking=False):
         try:
             return _run_kept(request, path, timeout=timeout, memory_mb=memory_mb, activity=activity)
-        except _ChildGone:  # it ended while idle (killed from outside): this parse gets a child of its own
+        except _ChildGone:  # it ended unasked, or cannot read the request: a child of its own for this one
             pass
         finally:
             _kept_lock.release()
@@ -140,13 +141,13 @@ def _run_once(
             raise InputError(path, _overtime_reason(activity, timeout))
         try:
             status, payload = receiver.recv()
-        except EOFError:
+        except (EOFError, OSError):  # died before or while sending
             raise InputError(path, _crashed_reason(memory_mb)) from None
     finally:
-        receiver.close()
-        if process.is_alive():
+        if process.is_alive():  # killed before its pipe is closed: a closed pipe would make it print
             process.kill()
         process.join()
+        receiver.close()
     return _returned(path, status, payload)
 
 
@@ -174,15 +175,14 @@ class _KeptChild:
         child_end.close()
         self.owner = os.getpid()
         self.parses = 0
-        self.baseline_mb: float | None = None
+        self.baseline_mb: tuple[float, float] | None = None  # (resident, address space) after the first parse
 
     def close(self) -> None:
+        if self.owner == os.getpid():  # not when inherited by a forked process: the child is its parent's
+            if self.process.is_alive():  # killed before its pipe is closed (a closed pipe makes it print)
+                self.process.kill()
+            self.process.join()
         self.conn.close()
-        if self.owner != os.getpid():  # inherited by a forked process: the child is its parent's
-            return
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
 
 
 class _ChildGone(Exception):
@@ -212,7 +212,7 @@ def kept_child_cpu_seconds() -> float:
     try:
         with open(f"/proc/{child.process.pid}/stat", encoding="ascii") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # its and its children's
     except (OSError, ValueError, IndexError):
         return 0.0
 
@@ -245,17 +245,21 @@ def _run_kept(request: bytes, path: Path, *, timeout: float, memory_mb: int | No
         if not child.conn.poll(timeout):
             raise InputError(path, _overtime_reason(activity, timeout))
         try:
-            (status, payload), resident_mb = child.conn.recv()
-        except EOFError:
+            (status, payload), size_mb = child.conn.recv()
+        except ConnectionResetError:  # it ended with the request unread (killed while idle)
+            raise _ChildGone from None
+        except (EOFError, OSError):  # it died parsing, or while sending the result
             raise InputError(path, _crashed_reason(memory_mb)) from None
         if status == "unsent":  # the child, forked earlier, cannot find what it was asked to run
             raise _ChildGone
         child.parses += 1
-        child.baseline_mb = child.baseline_mb or resident_mb
+        child.baseline_mb = child.baseline_mb or size_mb
         keep = (
             status == "ok"
             and child.parses < KEEP_PARSES
-            and resident_mb - child.baseline_mb <= KEEP_GROWTH_MB
+            and all(
+                now - then <= KEEP_GROWTH_MB for now, then in zip(size_mb, child.baseline_mb, strict=True)
+            )
         )
     finally:
         if not keep:  # refused, crashed, overran, grown or interrupted: nothing it holds is reused
@@ -277,9 +281,13 @@ def _serve(conn) -> None:
         try:
             func, path, memory_mb, kwargs, cwd = pickle.loads(request)
         except Exception:  # noqa: BLE001 - e.g. a function the parent defined after this child forked
-            conn.send((("unsent", None), _resident_mb()))
+            conn.send((("unsent", None), _sizes_mb()))
             continue
-        if cwd != os.getcwd():
+        try:
+            here = os.getcwd()
+        except OSError:  # this child's folder was deleted
+            here = None
+        if cwd != here:
             with contextlib.suppress(OSError):
                 os.chdir(cwd)
         cap = resource.getrlimit(resource.RLIMIT_AS) if resource is not None else None
@@ -288,17 +296,20 @@ def _serve(conn) -> None:
         finally:
             if cap is not None:
                 resource.setrlimit(resource.RLIMIT_AS, cap)
-        conn.send((outcome, _resident_mb()))
+        conn.send((outcome, _sizes_mb()))
         del outcome
 
 
-def _resident_mb() -> float:
-    """This process's resident memory in MB (Linux ``/proc``), 0 where it cannot be read."""
+def _sizes_mb() -> tuple[float, float]:
+    """This process's resident memory and address space in MB (Linux ``/proc``), zeros where they cannot
+    be read."""
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
+            size, resident = handle.read().split()[:2]
+        page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        return int(resident) * page, int(size) * page
+    except (OSError, ValueError):
+        return 0.0, 0.0
 
 
 def _overtime_reason(activity: str, timeout: float) -> str:

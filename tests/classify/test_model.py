@@ -360,5 +360,25 @@ def test_classification_runs_blas_on_one_thread_and_then_restores_it(monkeypatch
     )
     before = blas_threads()
     classifier().classify_texts(["a"], ["Victims shall not be detained."])
-    assert seen and all(count == 1 for count in seen[0])
+    assert seen and seen[0] and all(count == 1 for count in seen[0])
     assert blas_threads() == before
+
+
+def test_batches_classified_at_once_in_threads_leave_the_blas_threads_as_they_were():
+    """The dashboard's sessions classify in threads of one process: the limit is shared, set by the
+    first batch and lifted by the last (one thread restoring another's saved limit left BLAS at one)."""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    texts = [f"Victims shall not be detained in centre {i}." for i in range(200)]
+    threads = [
+        threading.Thread(target=classifier().classify_texts, args=([str(i) for i in range(200)], texts))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before

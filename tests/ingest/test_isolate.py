@@ -150,9 +150,17 @@ def test_a_parse_does_not_outlive_its_parent_killed(tmp_path):
         parent.kill()
         parent.wait()
     deadline = time.monotonic() + 20
-    while os.path.exists(f"/proc/{child}") and time.monotonic() < deadline:
+    while not _ended(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not os.path.exists(f"/proc/{child}"), "the parser outlived its parent"
+    assert _ended(child), "the parser outlived its parent"
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process has ended: gone, or a zombie that its new parent (PID 1) has not reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def _balloon(path):
@@ -223,8 +231,7 @@ def test_a_kept_child_killed_while_idle_is_replaced(tmp_path):
     isolate.stop_kept_child()
     try:
         _, kept = run_with_time_limit(_caps, tmp_path / "a", timeout=30)
-        os.kill(kept, signal.SIGKILL)
-        time.sleep(0.2)
+        os.kill(kept, signal.SIGKILL)  # at once: the next parse may find it dying, dead or not yet reaped
         _, after = run_with_time_limit(_caps, tmp_path / "b", timeout=30)
         assert after not in (kept, os.getpid())
     finally:
@@ -247,5 +254,25 @@ def test_a_function_the_kept_child_cannot_find_runs_in_a_child_of_its_own(tmp_pa
         assert run_with_time_limit(late.pid, tmp_path / "b", timeout=30) not in (kept, os.getpid())
         _, again = run_with_time_limit(_caps, tmp_path / "c", timeout=30)
         assert again not in (kept, os.getpid())  # the child that could not read it was replaced
+    finally:
+        isolate.stop_kept_child()
+
+
+def test_a_kept_child_whose_folder_was_deleted_follows_the_parent(tmp_path, monkeypatch):
+    """A library caller parsed from a temporary folder, left it and deleted it: the kept child, still
+    in it, died on its next parse and the good document was reported as a parser crash."""
+    isolate.stop_kept_child()
+    monkeypatch.setattr(isolate, "KEEP_PARSES", 200)  # kept, although this test patches
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    try:
+        _, kept = run_with_time_limit(_caps, tmp_path / "a", timeout=30)
+        monkeypatch.chdir(tmp_path)
+        gone.rmdir()
+        (tmp_path / "here.txt").write_text("found")
+        assert run_with_time_limit(_read_text, Path("here.txt"), timeout=30) == "found"
+        _, again = run_with_time_limit(_caps, tmp_path / "b", timeout=30)
+        assert again == kept
     finally:
         isolate.stop_kept_child()
