@@ -9,7 +9,9 @@ checks this). Where processes cannot fork, or with one worker, the folds are fit
 
 Ctrl-C reaches the workers with the rest of the process group: each leaves at once, without a
 traceback, and the interrupt stops the command. A worker that dies otherwise (killed, out of memory)
-stops cross-validation with :class:`WorkerDied`.
+stops cross-validation with :class:`WorkerDied`, and so does one that neither answers nor dies
+(deadlocked: a forked process can inherit a lock another thread of its parent held) once no fold has
+come back for ``FOLD_PATIENCE`` seconds; its workers are then killed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import multiprocessing as mp
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
@@ -31,6 +33,9 @@ from analyzer.types import PRINCIPLE_IDS
 
 Split = tuple[np.ndarray, np.ndarray]
 _INHERITED: dict = {}  # what a forked worker reads: set by the parent just before the pool forks
+# Seconds without any fold coming back after which the workers are taken for stuck: a fold of the shipped
+# model takes ~30 s on 7,000 clauses, one with the sentence encoder a few minutes.
+FOLD_PATIENCE = 1800.0
 
 
 class WorkerDied(RuntimeError):
@@ -81,7 +86,7 @@ def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
             futures = [pool.submit(_fit_inherited_fold, train, test) for train, test in splits]
             try:
                 for (_, test), future in zip(splits, futures, strict=True):
-                    yield test, future.result()
+                    yield test, _result(future, futures, pool)
             except BrokenProcessPool:
                 raise WorkerDied(
                     "a process fitting a cross-validation fold died (killed or out of memory); "
@@ -92,6 +97,27 @@ def _fold_outputs(data: dict, splits: Sequence[Split], workers: int):
                     future.cancel()
     finally:
         _INHERITED.clear()
+
+
+def _result(future, futures: list, pool: ProcessPoolExecutor) -> tuple[np.ndarray, np.ndarray]:
+    """The fold's outputs; while it runs, some fold must come back every ``FOLD_PATIENCE`` seconds, else
+    the workers are killed and :class:`WorkerDied` raised."""
+    while True:
+        done, _ = wait(
+            [future, *(f for f in futures if not f.done())],
+            timeout=FOLD_PATIENCE,
+            return_when=FIRST_COMPLETED,
+        )
+        if not done:
+            for process in list((pool._processes or {}).values()):  # no public way to stop a worker
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise WorkerDied(
+                f"the processes fitting the cross-validation folds gave no answer in {FOLD_PATIENCE:g} s "
+                "and were stopped; try again with --workers 1"
+            )
+        if future.done():
+            return future.result()
 
 
 def _worker_start() -> None:
