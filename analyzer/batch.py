@@ -33,7 +33,7 @@ from pathlib import Path
 from analyzer.errors import InputError
 from analyzer.ingest import DEFAULT_TIMEOUT
 from analyzer.ingest.isolate import WATCHDOG_GRACE
-from analyzer.processes import can_fork, end_with_parent, exit_quietly_on_interrupt
+from analyzer.processes import can_fork, end_pool, end_with_parent, exit_quietly_on_interrupt
 from analyzer.types import AuditResult
 
 _WORKER_CLASSIFIER = None
@@ -134,7 +134,7 @@ def _audit_in_pool(
                 _fill(pool, running, batch, size, options)
                 done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
                 if not done:  # nothing back within the patience: the workers are stuck
-                    _end_workers(pool)
+                    end_pool(pool)
                     stuck = True
                     break
                 finished = []
@@ -179,15 +179,8 @@ def _stopped_at_once(pool: ProcessPoolExecutor):
     try:
         yield
     except (KeyboardInterrupt, GeneratorExit):
-        _end_workers(pool)
+        end_pool(pool)
         raise
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool's workers now, whatever they are doing, and cancel what has not started."""
-    for process in list((pool._processes or {}).values()):  # no public way to stop a worker
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _fill(pool: ProcessPoolExecutor, running: dict, batch: list[Path], size: int, options: dict) -> None:

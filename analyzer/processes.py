@@ -58,3 +58,11 @@ def interrupt_on_sigterm():
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, interrupt)
+
+
+def end_pool(pool) -> None:
+    """Kill a ``ProcessPoolExecutor``'s workers now, whatever they are doing, and cancel the work that
+    has not started (a stuck or interrupted pool: its own shutdown would wait for the workers)."""
+    for process in list((pool._processes or {}).values()):  # no public way to stop a worker
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)

@@ -16,7 +16,6 @@ import cProfile
 import io
 import os
 import pstats
-import resource
 import sys
 import tempfile
 import time
@@ -24,33 +23,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_throughput import generated_pdf  # noqa: E402
+from audit_throughput import cpu_seconds, generated_pdf  # noqa: E402
 
 from analyzer.classify.classifier import Classifier  # noqa: E402
 from analyzer.classify.features import analyse  # noqa: E402
 from analyzer.ingest import read_document  # noqa: E402
-from analyzer.ingest.isolate import kept_child_cpu_seconds  # noqa: E402
 from analyzer.pipeline import audit_document, audit_parsed  # noqa: E402
 from analyzer.score import scorecard  # noqa: E402
 from analyzer.segment import segment  # noqa: E402
 from analyzer.store import Store  # noqa: E402
 
 
-def cpu() -> float:
-    """CPU seconds of this process, its finished children and the parser child it keeps (the isolated
-    read's parser)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + kept_child_cpu_seconds()
-
-
 def best(function, repeat: int) -> tuple[float, float, object]:
     """(wall seconds, CPU seconds, result): the lowest of ``repeat`` runs of each."""
     walls, cpus, result = [], [], None
     for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), cpu()
+        started, started_cpu = time.perf_counter(), cpu_seconds()
         result = function()
         walls.append(time.perf_counter() - started)
-        cpus.append(cpu() - started_cpu)
+        cpus.append(cpu_seconds() - started_cpu)
     return min(walls), min(cpus), result
 
 

@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,11 @@ def run_command(
     if check:
         result.check_returncode()
     return result
+
+
+def wait_for_ever() -> None:
+    """Block without end, neither answering nor dying: as a forked worker does that inherited a lock
+    another thread of its parent held."""
+    lock = threading.Lock()
+    lock.acquire()
+    lock.acquire()

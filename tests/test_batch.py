@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import run_command
+from helpers import run_command, wait_for_ever
 from typer.testing import CliRunner
 
 from analyzer import batch_dask, ingest
@@ -190,9 +190,7 @@ def _deadlocks_on(victim: str):
 
     def audit_document(path, **options):
         if Path(path).name == victim:
-            lock = threading.Lock()
-            lock.acquire()
-            lock.acquire()
+            wait_for_ever()
         return real(path, **options)
 
     return audit_document

@@ -32,7 +32,7 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,21 @@ except ImportError:  # pragma: no cover - Windows
     resource = None
 
 
-def _address_space_bytes() -> int:
-    """The current process's virtual memory size (Linux ``/proc``), or 0 when it cannot be read."""
+def _statm_bytes() -> tuple[int, int]:
+    """This process's address space and resident memory in bytes (Linux ``/proc``), zeros where they
+    cannot be read."""
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
-            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+            size, resident = handle.read().split()[:2]
+        page = os.sysconf("SC_PAGE_SIZE")
+        return int(size) * page, int(resident) * page
+    except (OSError, ValueError):
+        return 0, 0
+
+
+def _address_space_bytes() -> int:
+    """The current process's virtual memory size (Linux ``/proc``), or 0 when it cannot be read."""
+    return _statm_bytes()[0]
 
 
 def limit_memory(memory_mb: int | None) -> None:
@@ -63,6 +71,17 @@ def limit_memory(memory_mb: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+@contextlib.contextmanager
+def _memory_cap_restored() -> Iterator[None]:
+    """The address-space cap put back after the block as it was before (the block may set one)."""
+    cap = resource.getrlimit(resource.RLIMIT_AS) if resource is not None else None
+    try:
+        yield
+    finally:
+        if cap is not None:
+            resource.setrlimit(resource.RLIMIT_AS, cap)
 
 
 def _child(conn, func: Callable[..., Any], path: Path, memory_mb: int | None, kwargs: dict) -> None:
@@ -144,11 +163,17 @@ def _run_once(
         except (EOFError, OSError):  # died before or while sending
             raise InputError(path, _crashed_reason(memory_mb)) from None
     finally:
-        if process.is_alive():  # killed before its pipe is closed: a closed pipe would make it print
-            process.kill()
-        process.join()
-        receiver.close()
+        _end(process, receiver)
     return _returned(path, status, payload)
+
+
+def _end(process, conn) -> None:
+    """Kill ``process`` if it still runs, wait for it, then close ``conn``: in that order, since a child
+    that finds its pipe closed prints a traceback."""
+    if process.is_alive():
+        process.kill()
+    process.join()
+    conn.close()
 
 
 def _crashed_reason(memory_mb: int | None) -> str:
@@ -178,11 +203,10 @@ class _KeptChild:
         self.baseline_mb: tuple[float, float] | None = None  # (resident, address space) after the first parse
 
     def close(self) -> None:
-        if self.owner == os.getpid():  # not when inherited by a forked process: the child is its parent's
-            if self.process.is_alive():  # killed before its pipe is closed (a closed pipe makes it print)
-                self.process.kill()
-            self.process.join()
-        self.conn.close()
+        if self.owner == os.getpid():
+            _end(self.process, self.conn)
+        else:  # inherited by a forked process: the child is its parent's
+            self.conn.close()
 
 
 class _ChildGone(Exception):
@@ -290,26 +314,16 @@ def _serve(conn) -> None:
         if cwd != here:
             with contextlib.suppress(OSError):
                 os.chdir(cwd)
-        cap = resource.getrlimit(resource.RLIMIT_AS) if resource is not None else None
-        try:
+        with _memory_cap_restored():
             outcome = _outcome(func, path, memory_mb, kwargs)
-        finally:
-            if cap is not None:
-                resource.setrlimit(resource.RLIMIT_AS, cap)
         conn.send((outcome, _sizes_mb()))
         del outcome
 
 
 def _sizes_mb() -> tuple[float, float]:
-    """This process's resident memory and address space in MB (Linux ``/proc``), zeros where they cannot
-    be read."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            size, resident = handle.read().split()[:2]
-        page = os.sysconf("SC_PAGE_SIZE") / 2**20
-        return int(resident) * page, int(size) * page
-    except (OSError, ValueError):
-        return 0.0, 0.0
+    """This process's resident memory and address space in MB, zeros where they cannot be read."""
+    size, resident = _statm_bytes()
+    return resident / 2**20, size / 2**20
 
 
 def _overtime_reason(activity: str, timeout: float) -> str:
@@ -360,20 +374,18 @@ def run_in_this_worker(
         )
     watchdog = threading.Timer(timeout + WATCHDOG_GRACE, os.kill, (os.getpid(), signal.SIGKILL))
     watchdog.daemon = True
-    cap = resource.getrlimit(resource.RLIMIT_AS) if resource is not None else None
-    handler = signal.signal(signal.SIGALRM, _overtime)
-    watchdog.start()
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        status, payload = _outcome(func, path, memory_mb, kwargs)
-    except _Overtime:
-        status, payload = "input-error", _overtime_reason(activity, timeout)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, handler)
-        watchdog.cancel()
-        if cap is not None:
-            resource.setrlimit(resource.RLIMIT_AS, cap)
+    with _memory_cap_restored():  # put back after the alarm is off, so that no alarm can skip it
+        handler = signal.signal(signal.SIGALRM, _overtime)
+        watchdog.start()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            status, payload = _outcome(func, path, memory_mb, kwargs)
+        except _Overtime:
+            status, payload = "input-error", _overtime_reason(activity, timeout)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, handler)
+            watchdog.cancel()
     return _returned(path, status, payload)
 
 

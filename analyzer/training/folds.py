@@ -28,7 +28,7 @@ import numpy as np
 
 from analyzer.classify.features import Analysis
 from analyzer.classify.model import LABELS, ClauseModel
-from analyzer.processes import can_fork, end_with_parent
+from analyzer.processes import can_fork, end_pool, end_with_parent
 from analyzer.types import PRINCIPLE_IDS
 
 Split = tuple[np.ndarray, np.ndarray]
@@ -109,9 +109,7 @@ def _result(future, futures: list, pool: ProcessPoolExecutor) -> tuple[np.ndarra
             return_when=FIRST_COMPLETED,
         )
         if not done:
-            for process in list((pool._processes or {}).values()):  # no public way to stop a worker
-                process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+            end_pool(pool)
             raise WorkerDied(
                 f"the processes fitting the cross-validation folds gave no answer in {FOLD_PATIENCE:g} s "
                 "and were stopped; try again with --workers 1"

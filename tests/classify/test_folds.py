@@ -69,18 +69,13 @@ def test_a_fold_worker_that_dies_stops_cross_validation_with_one_clear_error(mon
 
 def test_folds_whose_workers_stop_answering_are_stopped(monkeypatch):
     """A fold worker that neither answers nor dies (a lock inherited held) stopped `dnh train` for ever."""
-    import threading
     import time
+
+    from helpers import wait_for_ever
 
     texts, findings, analyses = _small_train_split(30)
     splits = _folds(len(texts), [str(i) for i in range(len(texts))], folds=2, seed=13)
-
-    def stuck(data, train, test):
-        lock = threading.Lock()
-        lock.acquire()
-        lock.acquire()
-
-    monkeypatch.setattr(folds, "_fit_fold", stuck)
+    monkeypatch.setattr(folds, "_fit_fold", lambda data, train, test: wait_for_ever())
     monkeypatch.setattr(folds, "FOLD_PATIENCE", 3.0)
     started = time.monotonic()
     with pytest.raises(folds.WorkerDied, match="no answer in 3 s .*--workers 1"):
