@@ -1,7 +1,9 @@
 """The figures the clause model is judged by, from gold findings and predicted probabilities.
 
 - harmful-clause precision / recall / F1: a clause is positive when it has any HARMFUL finding;
-- per-principle F1 of HARMFUL findings, and their macro average;
+- per-principle F1 of HARMFUL findings, and their macro average over the principles that have a HARMFUL
+  finding in the gold or the prediction (a principle with neither, as in a law that never touches it, has
+  no F1 to average: counting it as 0 would cap a document's macro-F1 below what any model could reach);
 - false-alarm rate: the share of clauses without any gold finding that get a predicted finding;
 - expected calibration error of the findings' confidence (the likeliest stance's probability against
   how often it is right).
@@ -72,7 +74,12 @@ def evaluate(
     per_principle = {}
     for column, principle in enumerate(PRINCIPLE_IDS):
         g, p = gold[:, column] == HARMFUL, predicted[:, column] == HARMFUL
-        per_principle[principle] = _prf(int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum()))
+        per_principle[principle] = {
+            **_prf(int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum())),
+            "support": int(g.sum()),
+            "predicted": int(p.sum()),
+        }
+    scored = [v["f1"] for v in per_principle.values() if v["support"] or v["predicted"]]
     empty = ~(gold != 0).any(axis=1)
     alarms = (predicted != 0).any(axis=1) & empty
     all_findings = _prf(
@@ -84,7 +91,8 @@ def evaluate(
         "clauses": len(gold_findings),
         "emit_thresholds": dict(zip(LABELS[1:], emit_array(emit).tolist(), strict=True)),
         "harmful_clause": clause,
-        "harmful_macro_f1": round(float(np.mean([v["f1"] for v in per_principle.values()])), 4),
+        "harmful_macro_f1": round(float(np.mean(scored)), 4) if scored else 0.0,
+        "harmful_principles_scored": len(scored),
         "harmful_by_principle": per_principle,
         "all_findings_micro": all_findings,
         "false_alarm_rate": round(float(alarms.sum() / max(empty.sum(), 1)), 4),

@@ -125,3 +125,34 @@ def test_the_review_band_ends_15_points_above_the_threshold_or_halfway_to_certai
     from analyzer.training.train import review_high
 
     assert review_high(emit) == pytest.approx(high)
+
+
+def test_the_harmful_macro_f1_leaves_out_principles_no_clause_is_or_is_said_to_be_harmful_on():
+    """A law that never touches eleven principles: their HARMFUL F1 is undefined, not 0. Principle 0 is
+    found exactly (F1 1), principle 1 is said to be harmful where it is not (F1 0): macro 0.5 over two."""
+    gold = [[{"principle": PRINCIPLE_IDS[0], "stance": "HARMFUL"}]] * 4 + [[]] * 4
+    rows = [[(0, "HARMFUL", 0.9)]] * 4 + [[(1, "HARMFUL", 0.9)]] + [[]] * 3
+    figures = evaluate(gold, probabilities_for(rows), emit=0.5)
+    assert figures["harmful_principles_scored"] == 2
+    assert figures["harmful_macro_f1"] == 0.5
+    assert figures["harmful_by_principle"][PRINCIPLE_IDS[1]] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 0,
+        "predicted": 1,
+    }
+    assert figures["harmful_by_principle"][PRINCIPLE_IDS[2]]["support"] == 0
+    nothing = evaluate([[]] * 3, probabilities_for([[]] * 3), emit=0.5)
+    assert (nothing["harmful_macro_f1"], nothing["harmful_principles_scored"]) == (0.0, 0)
+
+
+def test_the_evaluate_table_shows_a_dash_for_a_principle_left_out_of_the_macro_f1():
+    from analyzer.cli.models import _metrics_table
+
+    gold = [[{"principle": PRINCIPLE_IDS[0], "stance": "HARMFUL"}]] * 2 + [[]] * 2
+    figures = evaluate(gold, probabilities_for([[(0, "HARMFUL", 0.9)]] * 2 + [[]] * 2), emit=0.5)
+    rows = {line[:40].strip(): line[40:].split() for line in _metrics_table({"dev": figures}).splitlines()}
+    assert rows[f"F1 HARMFUL {PRINCIPLE_IDS[0]}"] == ["1.000"]
+    assert rows[f"F1 HARMFUL {PRINCIPLE_IDS[1]}"] == ["-"]
+    assert rows["harmful macro-F1 (principles)"] == ["1.000"]
