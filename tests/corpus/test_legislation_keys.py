@@ -82,6 +82,17 @@ def test_legislation_key_lines_up_with_the_fixture(key):
     assert all(set(entry) <= {"number", "sha", "findings", "note"} for entry in read_key(key)), "no text"
 
 
+def test_no_corpus_clause_closely_paraphrases_the_legislation():
+    """The corpus is our own writing (GUIDELINES §7): no clause is within the near-duplicate distance of a
+    clause of the real legislation we evaluate on, which would also leak it into training."""
+    from analyzer.corpus.dataset import load_clauses, near_duplicates
+
+    texts = [c.text for name in sorted(FIXTURE_NAMES) for c in clauses_of(name) if len(c.text.split()) >= 6]
+    corpus = load_clauses()
+    close = near_duplicates(texts, others=[r["text"] for r in corpus], threshold=0.75)
+    assert [(corpus[j]["id"], texts[i][:60], value) for i, j, value in close] == []
+
+
 def _pairs(entry: dict) -> set[tuple[str, str]]:
     return {(f["principle"], f["stance"]) for f in entry["findings"]}
 
