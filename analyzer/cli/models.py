@@ -293,8 +293,8 @@ def _metrics_table(metrics: dict) -> str:
     columns = [name for name in names if name in metrics]
     rows = [f"{'figure':<40}" + "".join(f"{c:>18}" for c in columns)]  # documents, legislation: held out
 
-    def line(label: str, get) -> None:
-        rows.append(f"{label:<40}" + "".join(f"{get(metrics[c]):>18.3f}" for c in columns))
+    def line(label: str, get, shown=lambda value: f"{value:.3f}") -> None:
+        rows.append(f"{label:<40}" + "".join(f"{shown(get(metrics[c])):>18}" for c in columns))
 
     line("harmful-clause precision", lambda m: m["harmful_clause"]["precision"])
     line("harmful-clause recall", lambda m: m["harmful_clause"]["recall"])
@@ -303,23 +303,15 @@ def _metrics_table(metrics: dict) -> str:
     line("all findings micro-F1", lambda m: m["all_findings_micro"]["f1"])
     line("false alarms (no-finding clauses)", lambda m: m["false_alarm_rate"])
     line("calibration error (ECE)", lambda m: m["calibration_error"])
-    rows.append(
-        f"{'principles in the macro-F1':<40}"
-        + "".join(
-            f"{m.get('harmful_principles_scored', len(PRINCIPLE_IDS)):>18}" for m in map(metrics.get, columns)
-        )
-    )
+    line("principles in the macro-F1", lambda m: m["harmful_principles_scored"], str)
     for principle in PRINCIPLE_IDS:
-        rows.append(
-            f"{'  F1 HARMFUL ' + principle:<40}"
-            + "".join(f"{_principle_f1(metrics[c]['harmful_by_principle'][principle]):>18}" for c in columns)
-        )
+        line(f"  F1 HARMFUL {principle}", lambda m, p=principle: m["harmful_by_principle"][p], _principle_f1)
     return "\n".join(rows)
 
 
 def _principle_f1(figures: dict) -> str:
     """A principle's HARMFUL F1, or "-" where neither the gold nor the prediction has such a finding (it
     has no F1 and is left out of the macro average)."""
-    if figures.get("support", 1) == 0 and figures.get("predicted", 1) == 0:
+    if figures["support"] == 0 and figures["predicted"] == 0:
         return "-"
     return f"{figures['f1']:.3f}"
